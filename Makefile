@@ -1,0 +1,58 @@
+# lm-families: every target first makes .venv if it is missing or stale (idempotent).
+#   make lab        JupyterLab on notebooks/, to follow along
+#   make execute    run the notebooks headless with papermill (PROFILE=cpu|gpu|hub, NOTEBOOKS=...)
+#   make test       unit tests, the zoo's quality targets, nbval (strict) and papermill runs
+#   make zoo        rebuild the tiny offline checkpoints in zoo/ (about 8 minutes on 2 cores)
+# GPU runners: make test TORCH_SPEC="torch==2.14.1" (any pip requirement for torch).
+
+SHELL       := /bin/bash
+PYTHON      ?= python3
+VENV        := .venv
+PY          := $(VENV)/bin/python
+TORCH_SPEC  ?= torch==2.13.0
+PROFILE     ?= cpu
+NOTEBOOKS   ?=
+STAMP       := $(VENV)/.installed
+
+# a different TORCH_SPEC than the one installed makes the environment stale
+ifneq ($(wildcard $(STAMP)),)
+ifneq ($(shell cat $(STAMP)),$(TORCH_SPEC))
+$(shell rm -f $(STAMP))
+endif
+endif
+
+export LMF_PROGRESS ?= 0
+export PYTHONHASHSEED := 0
+export HF_HUB_DISABLE_TELEMETRY := 1
+
+.PHONY: install lab execute test zoo lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check "$(TORCH_SPEC)" -e ".[dev]"
+	@echo "$(TORCH_SPEC)" > $(STAMP)
+	@echo "environment ready in $(VENV) ($(TORCH_SPEC))"
+
+lab: $(STAMP)
+	LMF_PROGRESS=1 $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+
+execute: $(STAMP)
+	$(PY) scripts/execute.py --profile $(PROFILE) $(NOTEBOOKS)
+
+test: $(STAMP)
+	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--nbval-current-env --nbval-cell-timeout 300 -p no:randomly -q $(PYTEST_ARGS)
+
+zoo: $(STAMP)
+	$(PY) scripts/build_zoo.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check helpers scripts tests
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +

@@ -1,0 +1,131 @@
+"""Check a notebook's parameters (as papermill injects them) before anything runs.
+
+Each known parameter has one rule; a value that breaks it stops the notebook at once with a message
+that names the parameter and what it accepts (papermill passes `-p seed ten` as the string "ten").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from .runtime import DEVICES, DTYPES
+
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "profiles"
+
+
+class ParameterError(ValueError):
+    """A notebook parameter with a value it cannot take."""
+
+    def _render_traceback_(self) -> list[str]:      # IPython shows this one line instead of a traceback
+        return [f"ParameterError: {self}"]
+
+
+def _int(minimum: int) -> Callable[[Any], str | None]:
+    def rule(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"an integer >= {minimum}"
+        return None if value >= minimum else f"an integer >= {minimum}"
+    return rule
+
+
+def _number(low: float, high: float) -> Callable[[Any], str | None]:
+    def rule(value: Any) -> str | None:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
+        return None if ok else f"a number between {low} and {high}"
+    return rule
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def rule(value: Any) -> str | None:
+        ok = isinstance(value, str) and (value in options or value.split(":")[0] in options)
+        return None if ok else "one of " + ", ".join(repr(o) for o in options)
+    return rule
+
+
+def _text(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "a non-empty string"
+
+
+def _texts(value: Any) -> str | None:
+    ok = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+    return None if ok else "a non-empty list of non-empty strings"
+
+
+def _name(value: Any) -> str | None:
+    return None if isinstance(value, str) and value.strip() else "a zoo model name or a hub id (a string)"
+
+
+def _profile(value: Any) -> str | None:
+    names = sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))
+    return None if value in names else "one of " + ", ".join(repr(n) for n in names)
+
+
+# The rule for each parameter name; names ending in _model, _steps, _seconds share a rule.
+RULES: dict[str, Callable[[Any], str | None]] = {
+    "seed": _int(0),
+    "device": _choice(DEVICES),
+    "dtype": _choice(DTYPES),
+    "profile": _profile,
+    "prompt": _text,
+    "prompts": _texts,
+    "batch_size": _int(1),
+    "max_new_tokens": _int(1),
+    "n_items": _int(1),
+    "learning_rate": _number(1e-7, 1.0),
+    "temperature": _number(1e-3, 100.0),
+    "top_k": _int(1),
+    "top_p": _number(1e-3, 1.0),
+    "num_beams": _int(1),
+}
+SUFFIX_RULES: dict[str, Callable[[Any], str | None]] = {
+    "_model": _name,
+    "_steps": _int(1),
+    "_seconds": _number(0, 86400),
+    "_items": _int(1),
+}
+
+
+def rule_for(name: str) -> Callable[[Any], str | None] | None:
+    """The rule that checks parameter `name`, or None if the name is unknown."""
+    if name in RULES:
+        return RULES[name]
+    for suffix, rule in SUFFIX_RULES.items():
+        if name.endswith(suffix):
+            return rule
+    return None
+
+
+def check_params(**params: Any) -> dict[str, Any]:
+    """Check each parameter against its rule; raise ParameterError naming the first bad one."""
+    for name, value in params.items():
+        rule = rule_for(name)
+        if rule is None:
+            raise ParameterError(f"unknown parameter {name!r}: helpers.params has no rule for it")
+        expected = rule(value)
+        if expected is not None:
+            raise ParameterError(f"parameter {name!r} must be {expected}; got {value!r} "
+                                 f"({type(value).__name__})")
+    return params
+
+
+def load_profile(name: str) -> dict[str, Any]:
+    """The values of one profile (notebooks/profiles/NAME.yaml)."""
+    problem = _profile(name)
+    if problem:
+        raise ParameterError(f"parameter 'profile' must be {problem}; got {name!r}")
+    return yaml.safe_load((PROFILES_DIR / f"{name}.yaml").read_text()) or {}
+
+
+def check_prompt(tokenizer, prompt: str, max_length: int, reserve: int = 0) -> list[int]:
+    """Token ids of a prompt, or a clear error if it is empty or leaves no room in the context window."""
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise ParameterError("the prompt is empty; give the model some text to continue")
+    ids = tokenizer(prompt, add_special_tokens=False).input_ids
+    if len(ids) + reserve > max_length:
+        raise ParameterError(f"the prompt is {len(ids)} tokens long; with {reserve} new tokens it needs "
+                             f"{len(ids) + reserve}, more than the model's context of {max_length} tokens; "
+                             "shorten it or ask for fewer new tokens")
+    return ids

@@ -1,0 +1,269 @@
+"""Rebuild zoo/ from scratch: tokenizers, tiny GPT-2 / BERT / T5 trained on TinyWorld, model cards.
+
+    python scripts/build_zoo.py            # all three (make zoo)
+    python scripts/build_zoo.py --only tiny-t5
+
+Deterministic for a given machine and thread count: every seed is fixed here. Each model is scored on
+the held-out TinyWorld test split and the scores go into its model card (README.md and card.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import string
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
+from transformers import (
+    BertConfig,
+    BertForMaskedLM,
+    BertTokenizer,
+    DataCollatorForLanguageModeling,
+    GPT2Config,
+    GPT2LMHeadModel,
+    GPT2Tokenizer,
+    T5Config,
+    T5ForConditionalGeneration,
+    T5Tokenizer,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from helpers import metrics  # noqa: E402
+from helpers.runtime import seed_everything  # noqa: E402
+from helpers.train import train  # noqa: E402
+from helpers.world import TRANSLATE_PREFIX, TinyWorld  # noqa: E402
+from helpers.zoo import ZOO_DIR  # noqa: E402
+
+SEED = 0
+N_TRAIN_STORIES = 80_000          # the training stories are fresh draws, never the test split's
+MAX_POSITIONS = 128
+N_SENTINELS = 16                  # <extra_id_0> ... <extra_id_15> for T5 span corruption
+TARGETS = {"nll_over_entropy_max": 1.10, "fill_mask_accuracy_min": 0.95, "translation_exact_match_min": 0.95}
+
+
+# --------------------------------------------------------------------------- the corpus and its words
+def corpus(world: TinyWorld) -> list[str]:
+    """Every kind of text the zoo models will see: stories, both sides of the translations, prompts."""
+    texts = world.texts("train")[:5000]
+    for english, toy in world.translation_pairs("train"):
+        texts += [TRANSLATE_PREFIX + english, toy]
+    texts += [f"where is the {a} ?" for a in world.grammar.animals]
+    return texts
+
+
+def word_counts(texts: list[str]) -> Counter:
+    return Counter(word for text in texts for word in text.split())
+
+
+# --------------------------------------------------------------------------- tokenizers
+def gpt2_tokenizer(texts: list[str]) -> GPT2Tokenizer:
+    """Byte-level BPE, trained on the corpus, wrapped as the real GPT2Tokenizer."""
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=640, min_frequency=2, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                  special_tokens=["<|endoftext|>", "<|pad|>"])
+    bpe.train_from_iterator(texts, trainer)
+    state = json.loads(bpe.to_str())["model"]
+    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in state["merges"]]
+    return GPT2Tokenizer(vocab=state["vocab"], merges=merges, pad_token="<|pad|>")
+
+
+def bert_tokenizer(texts: list[str]) -> BertTokenizer:
+    """WordPiece: every corpus word is one token; other words split into known pieces and ##letters."""
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    letters = list(string.ascii_lowercase + string.digits)
+    pieces = specials + sorted(word_counts(texts)) + letters + ["##" + c for c in letters]
+    pieces += [p for p in string.punctuation if p not in pieces]
+    vocab = {piece: i for i, piece in enumerate(dict.fromkeys(pieces))}
+    return BertTokenizer(vocab=vocab)
+
+
+def t5_tokenizer(texts: list[str]) -> T5Tokenizer:
+    """A Unigram vocabulary in the SentencePiece style (▁word), scored by word frequency, for T5Tokenizer."""
+    counts = word_counts(texts)
+    total = sum(counts.values())
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
+    vocab += [("▁" + w, math.log(c / total)) for w, c in sorted(counts.items())]
+    rare = math.log(1 / total) - 10
+    vocab += [("▁", rare)] + [(c, rare - 1) for c in string.ascii_letters + string.digits + string.punctuation]
+    return T5Tokenizer(vocab=vocab, extra_ids=N_SENTINELS)
+
+
+# --------------------------------------------------------------------------- training data
+def padded_batches(tokenizer, texts: list[str], batch_size: int, generator: torch.Generator):
+    """Endless shuffled batches, one text per row, padded; padding is excluded from the loss."""
+    while True:
+        order = torch.randperm(len(texts), generator=generator).tolist()
+        for i in range(0, len(order) - batch_size + 1, batch_size):
+            enc = tokenizer([texts[j] for j in order[i:i + batch_size]], return_tensors="pt", padding=True)
+            labels = enc.input_ids.masked_fill(enc.attention_mask == 0, -100)
+            yield {"input_ids": enc.input_ids, "attention_mask": enc.attention_mask, "labels": labels}
+
+
+def mlm_batches(tokenizer, texts: list[str], batch_size: int, generator: torch.Generator,
+                mlm_probability: float):
+    """Endless batches masked by DataCollatorForLanguageModeling (80 % [MASK], 10 % random, 10 % kept)."""
+    collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=mlm_probability)
+    while True:
+        order = torch.randperm(len(texts), generator=generator).tolist()
+        for i in range(0, len(order) - batch_size + 1, batch_size):
+            rows = [tokenizer(texts[j]) for j in order[i:i + batch_size]]
+            yield dict(collator(rows))
+
+
+def seq2seq_batches(tokenizer, pairs: list[tuple[str, str]], batch_size: int, generator: torch.Generator):
+    """Endless batches of (prefix + english -> toy); the model shifts `labels` right itself."""
+    while True:
+        order = torch.randperm(len(pairs), generator=generator).tolist()
+        for i in range(0, len(order) - batch_size + 1, batch_size):
+            chunk = [pairs[j] for j in order[i:i + batch_size]]
+            enc = tokenizer([TRANSLATE_PREFIX + e for e, _ in chunk], return_tensors="pt", padding=True)
+            target = tokenizer([t for _, t in chunk], return_tensors="pt", padding=True).input_ids
+            yield {"input_ids": enc.input_ids, "attention_mask": enc.attention_mask,
+                   "labels": target.masked_fill(target == tokenizer.pad_token_id, -100)}
+
+
+# --------------------------------------------------------------------------- the three models
+def build_gpt2(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
+    tokenizer = gpt2_tokenizer(texts)
+    config = GPT2Config(vocab_size=len(tokenizer), n_positions=MAX_POSITIONS, n_embd=128, n_layer=4, n_head=4,
+                        n_inner=512, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
+                        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                        pad_token_id=tokenizer.pad_token_id)
+    seed_everything(SEED)
+    model = GPT2LMHeadModel(config)
+    stories = [metrics.story_input(tokenizer, t) for t in world.texts("train")]
+    batches = padded_batches(tokenizer, stories, 32, torch.Generator().manual_seed(SEED))
+    history = train(model, batches, steps=2400, lr=3e-3, max_seconds=seconds, desc="tiny-gpt2")
+    test = world_eval.stories("test")
+    nll = metrics.sequence_nll(model, tokenizer, [s.text for s in test])
+    true_nll = [-s.logprob for s in test]
+    scores = {
+        "test stories": len(test),
+        "mean NLL per story (nats)": sum(nll) / len(nll),
+        "mean true NLL of the same stories (nats)": sum(true_nll) / len(true_nll),
+        "grammar entropy (nats)": world.entropy,
+        "NLL / true NLL": sum(nll) / sum(true_nll),
+    }
+    return tokenizer, model, history, scores
+
+
+def build_bert(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
+    tokenizer = bert_tokenizer(texts)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=128, num_hidden_layers=4, num_attention_heads=4,
+                        intermediate_size=512, max_position_embeddings=MAX_POSITIONS,
+                        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
+                        pad_token_id=tokenizer.pad_token_id)
+    seed_everything(SEED)
+    model = BertForMaskedLM(config)
+    batches = mlm_batches(tokenizer, world.texts("train"), 32, torch.Generator().manual_seed(SEED),
+                          mlm_probability=0.15)
+    history = train(model, batches, steps=3000, lr=2e-3, max_seconds=seconds, desc="tiny-bert")
+    scores: dict = {}
+    for side in ("left", "right"):
+        items = world_eval.mask_items("test", side)
+        predicted = metrics.fill_mask_predictions(model, tokenizer, [it.text(tokenizer.mask_token) for it in items])
+        scores[f"fill-mask accuracy, {side} context"] = sum(p == it.answer for p, it in zip(predicted, items)) / len(items)
+        scores[f"{side}-context items"] = len(items)
+    return tokenizer, model, history, scores
+
+
+def build_t5(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
+    tokenizer = t5_tokenizer(texts)
+    config = T5Config(vocab_size=len(tokenizer), d_model=128, d_kv=32, d_ff=512, num_layers=4,
+                      num_decoder_layers=4, num_heads=4, dropout_rate=0.0, feed_forward_proj="relu",
+                      pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+                      decoder_start_token_id=tokenizer.pad_token_id, tie_word_embeddings=True)
+    seed_everything(SEED)
+    model = T5ForConditionalGeneration(config)
+    batches = seq2seq_batches(tokenizer, world.translation_pairs("train"), 32, torch.Generator().manual_seed(SEED))
+    history = train(model, batches, steps=2400, lr=3e-3, max_seconds=seconds, desc="tiny-t5")
+    pairs = world_eval.translation_pairs("test")
+    predicted = metrics.translate_batch(model, tokenizer, [e for e, _ in pairs], prefix=TRANSLATE_PREFIX)
+    scores = {"test pairs": len(pairs),
+              "translation exact match (greedy)": metrics.exact_match(predicted, [t for _, t in pairs])}
+    return tokenizer, model, history, scores
+
+
+BUILDERS = {"tiny-gpt2": build_gpt2, "tiny-bert": build_bert, "tiny-t5": build_t5}
+world_eval = TinyWorld(seed=SEED)     # the test split the zoo tests and the notebooks use
+
+
+# --------------------------------------------------------------------------- model cards
+def write_card(name: str, folder: Path, model, history, scores: dict, seconds: float) -> None:
+    parameters = sum(p.numel() for p in model.parameters())
+    card = {"name": name, "class": type(model).__name__, "parameters": parameters,
+            "train steps": history.steps, "train seconds": round(history.seconds, 1),
+            "train examples": history.examples, "final train loss": round(history.final_loss, 4),
+            "build seconds": round(seconds, 1), "seed": SEED, "threads": torch.get_num_threads(),
+            "torch": torch.__version__, "scores": {k: (round(v, 4) if isinstance(v, float) else v)
+                                                    for k, v in scores.items()},
+            "targets": TARGETS}
+    (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+    rows = "\n".join(f"| {k} | {v} |" for k, v in card["scores"].items())
+    config = model.config
+    (folder / "README.md").write_text(f"""---
+library_name: transformers
+tags: [lm-families, tinyworld, tutorial]
+---
+# {name}
+
+A tiny `{card['class']}` ({parameters / 1e6:.2f} M parameters, {config.model_type} architecture) trained from
+scratch on TinyWorld, the synthetic story grammar of lm-families (`helpers/world.py`), by
+`scripts/build_zoo.py` on a {card['threads']}-thread CPU with torch {card['torch']}.
+It exists so that the notebooks run offline; it knows nothing but TinyWorld.
+
+Load it with the real classes: `AutoTokenizer.from_pretrained("zoo/{name}")` and
+`AutoModelFor*.from_pretrained("zoo/{name}")`, or `helpers.zoo.load("{name}", task)`.
+
+## Training
+- data: TinyWorld seed {SEED}, train split only (held-out test split never seen)
+- steps: {history.steps} (batch 32), {history.examples} examples, {card['train seconds']} s of training,
+  {card['build seconds']} s to build with tokenizer and scoring
+- final training loss: {card['final train loss']}
+
+## Measured on the TinyWorld test split
+| measure | value |
+|---|---|
+{rows}
+
+Targets (tests/test_zoo.py fails below them): GPT-2 NLL / entropy <= {TARGETS['nll_over_entropy_max']},
+BERT fill-mask accuracy >= {TARGETS['fill_mask_accuracy_min']}, T5 exact match >= {TARGETS['translation_exact_match_min']}.
+""")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=list(BUILDERS), action="append", help="build only these models")
+    parser.add_argument("--seconds", type=float, default=900.0, help="a wall-clock guard per model; the step counts fix the build")
+    parser.add_argument("--out", type=Path, default=ZOO_DIR)
+    args = parser.parse_args()
+    torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
+
+    world = TinyWorld(seed=SEED, n_stories=N_TRAIN_STORIES)
+    texts = corpus(world)
+    for name in args.only or list(BUILDERS):
+        start = time.perf_counter()
+        tokenizer, model, history, scores = BUILDERS[name](world, texts, args.seconds)
+        folder = args.out / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        tokenizer.save_pretrained(folder)
+        model.save_pretrained(folder, safe_serialization=True)
+        write_card(name, folder, model, history, scores, time.perf_counter() - start)
+        print(f"{name}: {history.steps} steps in {history.seconds:.0f} s, "
+              + ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in scores.items()),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

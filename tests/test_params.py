@@ -1,0 +1,45 @@
+"""helpers.params: bad notebook parameters stop with the parameter's name and what it accepts."""
+
+import pytest
+from transformers import AutoTokenizer
+
+from helpers.params import ParameterError, check_params, check_prompt, load_profile
+from helpers.zoo import resolve
+
+
+def test_good_parameters_pass():
+    assert check_params(seed=0, device="cpu", causal_model="tiny-gpt2", train_steps=10, prompt="the")
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"seed": "not_a_number"}, "parameter 'seed' must be an integer >= 0; got 'not_a_number'"),
+    ({"seed": True}, "parameter 'seed' must be an integer"),
+    ({"device": "tpu"}, "parameter 'device' must be one of 'auto', 'cpu', 'cuda', 'mps'"),
+    ({"train_steps": "ten"}, "parameter 'train_steps' must be an integer >= 1"),
+    ({"prompt": "  "}, "parameter 'prompt' must be a non-empty string"),
+    ({"profile": "tpu"}, "parameter 'profile' must be one of 'cpu'"),
+    ({"colour": "red"}, "unknown parameter 'colour'"),
+])
+def test_bad_parameters_name_themselves(params, message):
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        check_params(**params)
+
+
+def test_parameter_errors_render_as_one_line_in_ipython():
+    with pytest.raises(ParameterError) as caught:
+        check_params(seed="x")
+    assert caught.value._render_traceback_() == [f"ParameterError: {caught.value}"]
+
+
+def test_profiles_load():
+    assert load_profile("cpu")["causal_model"] == "tiny-gpt2"
+    assert load_profile("hub")["causal_model"] == "gpt2"
+
+
+def test_empty_and_over_long_prompts_are_clear_errors():
+    tokenizer = AutoTokenizer.from_pretrained(resolve("tiny-gpt2"))
+    assert check_prompt(tokenizer, "the red cat", max_length=128, reserve=10)
+    with pytest.raises(ParameterError, match="the prompt is empty"):
+        check_prompt(tokenizer, "   ", max_length=128)
+    with pytest.raises(ParameterError, match="more than the model's context of 128 tokens"):
+        check_prompt(tokenizer, "the red cat " * 60, max_length=128, reserve=10)

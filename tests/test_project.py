@@ -1,0 +1,34 @@
+"""The project's promises: one set of pins in both specs, the Makefile targets, CI calling `make test`."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_environment_yml_lists_the_same_packages_and_pins_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    listed = [p for p in pip if not p.startswith("-e")]
+    torch_pin = re.search(r'TORCH_SPEC\s*\?=\s*(\S+)', (ROOT / "Makefile").read_text()).group(1)
+    assert "torch>=2.13.0" in wanted and "torch==2.13.0" in listed and torch_pin == "torch==2.13.0"
+    assert sorted(p for p in wanted if not p.startswith("torch")) == sorted(
+        p for p in listed if not p.startswith("torch"))
+
+
+def test_makefile_targets_all_build_the_environment_first():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("lab", "execute", "test", "zoo", "lint"):
+        assert re.search(rf"^{target}: \$\(STAMP\)", makefile, re.M), target
+    assert re.search(r"^clean:", makefile, re.M)
+
+
+def test_ci_runs_make_test_as_the_readme_says():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make lab" in readme and "make execute" in readme

@@ -1,0 +1,84 @@
+"""helpers.zoo: zoo models load offline through the real Auto classes; bad names fail at once, clearly."""
+
+import time
+from pathlib import Path
+
+import pytest
+from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSeq2SeqLM, AutoTokenizer
+
+from helpers import zoo
+
+AUTO = [("tiny-gpt2", AutoModelForCausalLM, "GPT2LMHeadModel", "GPT2Tokenizer"),
+        ("tiny-bert", AutoModelForMaskedLM, "BertForMaskedLM", "BertTokenizer"),
+        ("tiny-t5", AutoModelForSeq2SeqLM, "T5ForConditionalGeneration", "T5Tokenizer")]
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.mark.parametrize("name, auto_class, model_class, tokenizer_class", AUTO)
+def test_zoo_loads_offline_through_the_auto_classes(name, auto_class, model_class, tokenizer_class):
+    folder = zoo.resolve(name)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = auto_class.from_pretrained(folder, use_safetensors=True)
+    assert type(model).__name__ == model_class and type(tokenizer).__name__ == tokenizer_class
+    assert len(tokenizer) <= model.config.vocab_size
+
+
+@pytest.mark.parametrize("name, task", [("tiny-gpt2", "causal-lm"), ("tiny-bert", "masked-lm"),
+                                        ("tiny-t5", "seq2seq-lm"), ("tiny-bert", "sequence-classification")])
+def test_load_helper_returns_tokenizer_and_model(name, task):
+    tokenizer, model = zoo.load(name, task=task)
+    assert tokenizer is not None and not model.training
+
+
+def test_special_tokens_of_each_tokenizer():
+    gpt, bert, t5 = (zoo.load_tokenizer(n) for n in ("tiny-gpt2", "tiny-bert", "tiny-t5"))
+    assert gpt.eos_token == "<|endoftext|>" and gpt.pad_token == "<|pad|>" and gpt.pad_token_id != gpt.eos_token_id
+    assert bert.mask_token == "[MASK]" and bert.cls_token == "[CLS]" and bert.sep_token == "[SEP]"
+    assert (t5.pad_token_id, t5.eos_token_id) == (0, 1)
+    assert t5.convert_ids_to_tokens(t5("the <extra_id_0> cat").input_ids)[1] == "<extra_id_0>"
+    sentence = "the red cat likes the blue dog ."
+    for tokenizer in (gpt, bert, t5):
+        assert tokenizer.decode(tokenizer(sentence).input_ids, skip_special_tokens=True).strip() == sentence
+
+
+def test_zoo_is_safetensors_only_and_small():
+    total = 0
+    for model in zoo.ZOO.values():
+        files = {p.name for p in model.path.iterdir()}
+        assert "model.safetensors" in files and not files & {"pytorch_model.bin", "tf_model.h5"}
+        assert {"README.md", "card.json", "tokenizer.json", "config.json"} <= files
+        total += sum(p.stat().st_size for p in model.path.iterdir())
+    assert total < 25 * 2**20, f"zoo/ is {total / 2**20:.1f} MiB"
+
+
+@pytest.mark.parametrize("bad", ["tiny-gtp2!", "", "   ", None, "a/b/c"])
+def test_unknown_names_fail_with_the_zoo_list(bad):
+    with pytest.raises(zoo.ZooError, match="tiny-gpt2, tiny-bert, tiny-t5"):
+        zoo.load(bad, task="causal-lm")
+
+
+def test_hub_id_offline_fails_at_once_in_one_sentence():
+    start = time.perf_counter()
+    with pytest.raises(zoo.ZooError) as caught:
+        zoo.load("no-such-org/no-such-model", task="causal-lm")
+    assert time.perf_counter() - start < 10
+    message = str(caught.value)
+    assert "cannot be reached" in message and "hub profile" in message and "tiny-gpt2" in message
+    assert "\n" not in message and caught.value.__cause__ is None
+    assert caught.value._render_traceback_() == [f"ZooError: {message}"]
+
+
+def test_unknown_task_and_forbidden_options():
+    with pytest.raises(zoo.ZooError, match="unknown task 'translation'"):
+        zoo.load("tiny-t5", task="translation")
+    with pytest.raises(zoo.ZooError, match="trust_remote_code is fixed"):
+        zoo.load("tiny-gpt2", task="causal-lm", trust_remote_code=True)
+
+
+def test_a_local_folder_loads_like_a_zoo_name():
+    tokenizer, model = zoo.load(str(Path(zoo.resolve("tiny-gpt2"))), task="causal-lm")
+    assert type(model).__name__ == "GPT2LMHeadModel"
