@@ -70,10 +70,12 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "dtype": _choice(DTYPES),
     "profile": _profile,
     "prompt": _text,
+    "sentence": _text,
     "prompts": _texts,
     "batch_size": _int(1),
     "max_new_tokens": _int(1),
     "n_items": _int(1),
+    "n_samples": _int(1),
     "learning_rate": _number(1e-7, 1.0),
     "temperature": _number(1e-3, 100.0),
     "top_k": _int(1),
@@ -98,7 +100,7 @@ def rule_for(name: str) -> Callable[[Any], str | None] | None:
     return None
 
 
-def check_params(**params: Any) -> dict[str, Any]:
+def check_params(**params: Any) -> None:
     """Check each parameter against its rule; raise ParameterError naming the first bad one."""
     for name, value in params.items():
         rule = rule_for(name)
@@ -108,7 +110,6 @@ def check_params(**params: Any) -> dict[str, Any]:
         if expected is not None:
             raise ParameterError(f"parameter {name!r} must be {expected}; got {value!r} "
                                  f"({type(value).__name__})")
-    return params
 
 
 def load_profile(name: str) -> dict[str, Any]:

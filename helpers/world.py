@@ -188,7 +188,7 @@ class Story:
                 if self.has[1] not in g.objects:
                     return -math.inf
                 p *= g.p_has * 0.5 / len(g.objects)
-        except ValueError:               # a word that is not in the grammar's lists
+        except (ValueError, KeyError):   # a word that is not in the grammar's lists
             return -math.inf
         return math.log(p) if p > 0 else -math.inf
 
