@@ -297,8 +297,9 @@ class TinyWorld:
         """Colour words to fill in, recoverable only from the left or only from the right context.
 
         right: the colour at a character's first mention is hidden; only the relation sentence
-               after it repeats that colour.
-        left:  a colour in the relation sentence is hidden; only the introductions before it say it.
+               after it repeats that colour, so nothing before the mask tells it.
+        left:  the object's colour in the relation sentence is hidden; the words before it (the
+               introductions, and the subject, which makes the object the other character) tell it.
         """
         self._check_split(split)
         if side not in ("left", "right"):
@@ -306,10 +307,7 @@ class TinyWorld:
         items = []
         for i, story in enumerate(self.stories(split)):
             which = i % 2                                   # alternate the two characters
-            if side == "right":
-                position = 1 if which == 0 else 9
-            else:
-                position = 17 if which == 0 else 21
+            position = (1 if which == 0 else 9) if side == "right" else 21
             words = tuple(story.words)
             items.append(MaskItem(words, position, words[position], self.grammar.colours, side))
         return items
