@@ -77,6 +77,7 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "n_items": _int(1),
     "n_samples": _int(1),
     "learning_rate": _number(1e-7, 1.0),
+    "head_lr": _number(1e-7, 1.0),
     "temperature": _number(1e-3, 100.0),
     "top_k": _int(1),
     "top_p": _number(1e-3, 1.0),

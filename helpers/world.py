@@ -355,20 +355,23 @@ class TinyWorld:
         return [(s.text, s.label) for s in self.stories(split)]
 
     def choices(self, split: str = "train", n_choices: int = 4) -> list[dict]:
-        """Multiple choice: a story and endings 'the ANIMAL is in the PLACE .'; exactly one is true."""
+        """Multiple choice: the two introductions, and relation sentences as endings; exactly one
+        gives both animals the colours the introductions gave them (the story's own third sentence)."""
         self._check_split(split)
-        places = self.grammar.places
-        if not 2 <= n_choices <= len(places):
-            raise ValueError(f"n_choices must be between 2 and {len(places)}, got {n_choices}")
+        colours = self.grammar.colours
+        if not 2 <= n_choices <= len(colours) ** 2:
+            raise ValueError(f"n_choices must be between 2 and {len(colours) ** 2}, got {n_choices}")
         rng = random.Random(self.seed + 1)
         items = []
-        for i, story in enumerate(self.stories(split)):
-            which = i % 2
-            animal, true_place = story.animals[which], story.places[which]
-            wrong = rng.sample([p for p in places if p != true_place], n_choices - 1)
+        for story in self.stories(split):
+            words = story.words
+            context, true_ending = " ".join(words[:16]), " ".join(words[16:24])
+            s, o = story.subject - 1, 2 - story.subject
+            true_colours = (story.colours[s], story.colours[o])
+            wrong = rng.sample([(x, y) for x in colours for y in colours if (x, y) != true_colours], n_choices - 1)
             label = rng.randrange(n_choices)
-            endings_places = wrong[:label] + [true_place] + wrong[label:]
-            items.append({"context": story.text,
-                          "endings": [f"the {animal} is in the {p} ." for p in endings_places],
-                          "label": label})
+            pairs = wrong[:label] + [true_colours] + wrong[label:]
+            endings = [f"the {x} {story.animals[s]} {story.verb} the {y} {story.animals[o]} ." for x, y in pairs]
+            assert endings[label] == true_ending
+            items.append({"context": context, "endings": endings, "label": label})
         return items

@@ -53,3 +53,19 @@ def test_a_bad_parameter_stops_the_run_naming_the_parameter(tmp_path):
                                    cwd=str(path.parent), progress_bar=False,
                                    parameters={"seed": "not_a_number"})
     assert "parameter 'seed' must be an integer" in str(caught.value)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_parameters_cell_equals_the_cpu_profile(path):
+    import ast
+
+    import yaml
+
+    profile = yaml.safe_load((ROOT / "notebooks" / "profiles" / "cpu.yaml").read_text())
+    cell = next(c for c in code_cells(path) if "parameters" in c.get("metadata", {}).get("tags", []))
+    values = {node.targets[0].id: ast.literal_eval(node.value)
+              for node in ast.parse("".join(cell["source"])).body if isinstance(node, ast.Assign)}
+    assert values, "the parameters cell assigns nothing"
+    for name, value in values.items():
+        assert name in profile, f"{name} is not in cpu.yaml"
+        assert value == profile[name], f"{name}: notebook {value!r}, cpu.yaml {profile[name]!r}"

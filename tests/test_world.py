@@ -95,9 +95,16 @@ def test_qa_spans_tags_labels_and_choices_are_consistent(world):
     labels = [label for _, label in world.labelled("train")]
     assert 0.4 < labels.count("friendly") / len(labels) < 0.6
     for story, item in zip(world.stories("test"), world.choices("test")):
-        true = [e for e in item["endings"]
-                if any(e == f"the {a} is in the {p} ." for a, p in zip(story.animals, story.places))]
-        assert len(true) == 1 and item["endings"][item["label"]] == true[0]
+        assert story.text.startswith(item["context"] + " ")
+        consistent = [e for e in item["endings"] if story.text.startswith(item["context"] + " " + e)]
+        assert len(consistent) == 1 and item["endings"][item["label"]] == consistent[0]
+        assert len(set(item["endings"])) == len(item["endings"])
+        for i, ending in enumerate(item["endings"]):   # the grammar accepts the true ending only
+            if i == item["label"]:
+                world.grammar.story_logprob(item["context"] + " " + ending)
+            else:
+                with pytest.raises(ValueError):
+                    world.grammar.story_logprob(item["context"] + " " + ending)
 
 
 def test_bad_arguments_say_what_is_accepted(world):
