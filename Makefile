@@ -40,8 +40,11 @@ $(STAMP): pyproject.toml
 	@echo "$(TORCH_SPEC)" > $(STAMP)
 	@echo "environment ready in $(VENV) ($(TORCH_SPEC))"
 
+# Jupyter refuses to run as root unless told (containers, CI): tell it only then
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	LMF_PROGRESS=1 $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	LMF_PROGRESS=1 $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
 execute: $(STAMP)
 	$(PY) scripts/execute.py --profile $(PROFILE) $(NOTEBOOKS)
