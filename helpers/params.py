@@ -6,8 +6,9 @@ that names the parameter and what it accepts (papermill passes `-p seed ten` as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 

@@ -18,9 +18,9 @@ import hashlib
 import itertools
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator
 
 SPLITS = ("train", "validation", "test")
 
@@ -75,7 +75,7 @@ class Grammar:
         return weights[animal] / sum(weights.values())
 
     # -- sampling ----------------------------------------------------------------------------
-    def sample(self, rng: random.Random) -> "Story":
+    def sample(self, rng: random.Random) -> Story:
         """Draw one story from the grammar."""
         colour1, colour2 = rng.choices(self.colours, self.colour_weights, k=2)
         animal1 = rng.choices(self.animals, self.animal_weights)[0]
@@ -89,7 +89,7 @@ class Grammar:
             has = (rng.choice((1, 2)), rng.choice(self.objects))
         return Story(self, (colour1, colour2), (animal1, animal2), (place1, place2), subject, verb, has)
 
-    def enumerate_stories(self) -> Iterator["Story"]:
+    def enumerate_stories(self) -> Iterator[Story]:
         """Every story the grammar can produce (only sensible for small test grammars)."""
         has_options: list[tuple[int, str] | None] = [None] + [
             (x, o) for x in (1, 2) for o in self.objects
@@ -106,7 +106,7 @@ class Grammar:
         """The exact natural-log probability of a story string under the grammar (parses it)."""
         return self.parse(text).logprob
 
-    def parse(self, text: str) -> "Story":
+    def parse(self, text: str) -> Story:
         """Recover the unique derivation of a story string; ValueError if it is not a story."""
         words = text.split()
         try:

@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import torch
-from tokenizers import Tokenizer, models, pre_tokenizers, decoders, trainers
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import (
     BertConfig,
     BertForMaskedLM,
@@ -35,11 +35,11 @@ from transformers import (
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from helpers import metrics  # noqa: E402
-from helpers.runtime import seed_everything  # noqa: E402
-from helpers.train import train  # noqa: E402
-from helpers.world import TRANSLATE_PREFIX, TinyWorld  # noqa: E402
-from helpers.zoo import ZOO_DIR  # noqa: E402
+from helpers import metrics
+from helpers.runtime import seed_everything
+from helpers.train import train
+from helpers.world import TRANSLATE_PREFIX, TinyWorld
+from helpers.zoo import ZOO_DIR
 
 SEED = 0
 N_TRAIN_STORIES = 80_000          # the training stories are fresh draws, never the test split's

@@ -20,8 +20,8 @@ import papermill
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from helpers.params import ParameterError, load_profile  # noqa: E402
-from helpers.runtime import environment  # noqa: E402
+from helpers.params import ParameterError, load_profile
+from helpers.runtime import environment
 
 
 def parameter_names(notebook: Path) -> set[str]:

@@ -24,8 +24,8 @@ def test_environment_yml_lists_the_same_packages_and_pins_as_pyproject():
 def test_makefile_targets_all_build_the_environment_first():
     makefile = (ROOT / "Makefile").read_text()
     for target in ("lab", "execute", "test", "zoo", "lint"):
-        assert re.search(rf"^{target}: \$\(STAMP\)", makefile, re.M), target
-    assert re.search(r"^clean:", makefile, re.M)
+        assert re.search(rf"^{target}: \$\(STAMP\)", makefile, re.MULTILINE), target
+    assert re.search(r"^clean:", makefile, re.MULTILINE)
 
 
 def test_ci_runs_make_test_as_the_readme_says():

@@ -41,10 +41,16 @@ def test_sample_mean_surprisal_is_close_to_the_entropy(world):
     assert abs(mean - world.entropy) < 0.15          # about 1.2 standard errors of 1,200 stories
 
 
-@pytest.mark.parametrize("text", ["", "the red cat", "the red owl is in the hall . the blue dog is in the yard . "
-                                  "the red owl likes the blue dog .", "the red cat is in the hall . " * 3,
-                                  "a red cat is in the hall . the blue dog is in the yard . "
-                                  "the red cat likes the blue dog ."])
+NON_STORIES = [
+    "",
+    "the red cat",
+    "the red owl is in the hall . the blue dog is in the yard . the red owl likes the blue dog .",
+    "the red cat is in the hall . " * 3,
+    "a red cat is in the hall . the blue dog is in the yard . the red cat likes the blue dog .",
+]
+
+
+@pytest.mark.parametrize("text", NON_STORIES)
 def test_non_stories_are_rejected(world, text):
     with pytest.raises(ValueError, match="not a TinyWorld story"):
         world.grammar.story_logprob(text)

@@ -84,4 +84,4 @@ def test_unknown_task_and_forbidden_options():
 
 def test_a_local_folder_loads_like_a_zoo_name():
     tokenizer, model = zoo.load(str(Path(zoo.resolve("tiny-gpt2"))), task="causal-lm")
-    assert type(model).__name__ == "GPT2LMHeadModel"
+    assert type(model).__name__ == "GPT2LMHeadModel" and tokenizer.eos_token == "<|endoftext|>"
