@@ -46,13 +46,20 @@ def test_papermill_runs_with_default_parameters_within_budget(path, tmp_path):
     assert seconds < budget, f"{path.name} took {seconds:.0f} s (budget {budget} s)"
 
 
-def test_a_bad_parameter_stops_the_run_naming_the_parameter(tmp_path):
-    path = ROOT / "notebooks" / "00_start_here.ipynb"
+BAD_PARAMETERS = [({"seed": "not_a_number"}, "parameter 'seed' must be an integer"),
+                  ({"device": "tpu"}, "parameter 'device' must be one of 'auto', 'cpu', 'cuda', 'mps'")]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("bad, message", BAD_PARAMETERS, ids=["seed", "device"])
+def test_a_bad_parameter_stops_the_run_at_once_naming_the_parameter(path, bad, message, tmp_path):
+    start = time.perf_counter()
     with pytest.raises(papermill.PapermillExecutionError) as caught:
         papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name="python3",
-                                   cwd=str(path.parent), progress_bar=False,
-                                   parameters={"seed": "not_a_number"})
-    assert "parameter 'seed' must be an integer" in str(caught.value)
+                                   cwd=str(path.parent), progress_bar=False, parameters=bad)
+    assert message in str(caught.value)
+    assert caught.value.exec_count <= 3, "parameters, injected parameters, then the check: it stops there"
+    assert time.perf_counter() - start < 30
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
