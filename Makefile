@@ -4,6 +4,7 @@
 #   make test       unit tests, the zoo's quality targets, nbval (strict) and papermill runs
 #   make zoo        rebuild the tiny offline checkpoints in zoo/ (about 15 minutes, bit-identical)
 #   make refresh    re-execute the committed notebooks in place (NOTEBOOKS=... for some)
+#   make bench      time every notebook, serially and in parallel processes (BENCH_WORKERS=N), as a table
 # GPU runners: make test TORCH_SPEC="torch==2.14.1" (any pip requirement for torch).
 
 SHELL       := /bin/bash
@@ -29,7 +30,7 @@ export LMF_PROGRESS ?= 0
 export PYTHONHASHSEED := 0
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install lab execute test zoo refresh lint clean
+.PHONY: install lab execute test zoo refresh bench lint clean
 
 install: $(STAMP)
 
@@ -53,12 +54,16 @@ test: $(STAMP)
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-current-env --nbval-cell-timeout 300 -p no:randomly -q $(PYTEST_ARGS)
 
+BENCH_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+bench: $(STAMP)
+	$(PY) scripts/bench.py --profile $(PROFILE) --workers $(BENCH_WORKERS)
+
 zoo: $(STAMP)
 	$(PY) scripts/build_zoo.py
 
 # re-execute the committed notebooks in place, as the tests will (after editing one, or upgrading a pin)
 refresh: $(STAMP)
-	cd notebooks && for nb in $(or $(NOTEBOOKS:notebooks/%=%),$(notdir $(wildcard notebooks/[0-9]*.ipynb))); do \
+	cd notebooks && for nb in $(or $(NOTEBOOKS:notebooks/%=%),$(notdir $(wildcard notebooks/[0-9]*.ipynb)) jobs/train_tiny_gpt2.ipynb); do \
 		echo "executing $$nb"; ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
 
 lint: $(STAMP)

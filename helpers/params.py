@@ -55,6 +55,16 @@ def _texts(value: Any) -> str | None:
     return None if ok else "a non-empty list of non-empty strings"
 
 
+def _width(value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 8 and value % 2 == 0
+    return None if ok else "an even integer >= 8"
+
+
+def _widths(value: Any) -> str | None:
+    ok = isinstance(value, list) and value and all(_width(v) is None for v in value)
+    return None if ok else "a non-empty list of even integers >= 8"
+
+
 def _name(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "a zoo model name or a hub id (a string)"
 
@@ -83,6 +93,9 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "top_k": _int(1),
     "top_p": _number(1e-3, 1.0),
     "num_beams": _int(1),
+    "job_width": _width,
+    "job_layers": _int(1),
+    "sweep_widths": _widths,
 }
 SUFFIX_RULES: dict[str, Callable[[Any], str | None]] = {
     "_model": _name,

@@ -56,11 +56,14 @@ def train(
     max_seconds: float | None = None,
     progress: bool | None = None,
     desc: str = "training",
+    dtype: torch.dtype | str = torch.float32,
 ) -> TrainResult:
     """Train `model` for `steps` optimizer steps on `batches` (cycled if shorter) with AdamW.
 
     The learning rate warms up linearly, then follows a cosine to zero. `max_seconds` stops early
-    on a wall-clock budget. Returns the loss history; the model is left in eval mode.
+    on a wall-clock budget. `dtype` bfloat16 or float16 runs the forward pass under autocast (mixed
+    precision: the weights and optimizer stay float32). Returns the loss history; the model is left in
+    eval mode.
     """
     if not isinstance(steps, int) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
@@ -68,6 +71,9 @@ def train(
         raise ValueError(f"lr must be positive, got {lr!r}")
     device = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(device).train()
+    dtype = getattr(torch, dtype) if isinstance(dtype, str) else dtype
+    if dtype not in (torch.float32, torch.bfloat16, torch.float16):
+        raise ValueError(f"dtype must be float32, bfloat16 or float16, got {dtype!r}")
     warmup = warmup_steps if warmup_steps is not None else max(1, steps // 20)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _lr_factor(s, warmup, steps))
@@ -78,7 +84,8 @@ def train(
     start = time.perf_counter()
     for step, batch in zip(range(steps), _cycle(batches)):
         batch = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
-        loss = loss_fn(model, batch)
+        with autocast(device, dtype):
+            loss = loss_fn(model, batch)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), max_grad_norm)
@@ -96,6 +103,12 @@ def train(
     result.seconds = time.perf_counter() - start
     model.eval()
     return result
+
+
+def autocast(device: torch.device | str, dtype: torch.dtype):
+    """Mixed precision for the forward pass in `dtype`; float32 turns it off (the exact CPU path)."""
+    device = torch.device(device)
+    return torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32)
 
 
 def _lr_factor(step: int, warmup: int, total: int) -> float:

@@ -3,9 +3,11 @@
     python scripts/execute.py --profile cpu [notebooks/01_three_families.ipynb ...]
 
 Each notebook runs with the profile's values (only the keys its `parameters` cell has) into
-runs/<profile>/; a failing notebook does not stop the others. A summary of status and seconds per
-notebook is written as runs/<profile>/summary.json and summary.md; the exit code is non-zero when any
-notebook failed.
+runs/<profile>/; a failing notebook does not stop the others. runs/<profile>/summary.json and
+summary.md list, per notebook, its status, seconds and the key metrics it recorded
+(helpers.record.record_metrics), with the device and library versions. The exit code is non-zero when
+any notebook failed. A profile whose device this machine lacks (gpu on a laptop) stops before the first
+notebook with one clear message.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import papermill
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from helpers.params import ParameterError, load_profile
-from helpers.runtime import environment
+from helpers.record import read_records
+from helpers.runtime import environment, pick_device, pick_dtype
 
 
 def parameter_names(notebook: Path) -> set[str]:
@@ -29,9 +32,63 @@ def parameter_names(notebook: Path) -> set[str]:
     return set(papermill.inspect_notebook(str(notebook)))
 
 
+def run_one(notebook: Path, profile: dict, out_dir: Path) -> dict:
+    """Execute one notebook with the profile's values for its parameters; never raises."""
+    output = out_dir / notebook.name
+    start = time.perf_counter()
+    status, error = "passed", ""
+    try:
+        names = parameter_names(notebook)
+        parameters = {k: v for k, v in profile.items() if k in names}
+        papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                                   cwd=str(notebook.parent), progress_bar=False)
+    except papermill.PapermillExecutionError as failure:
+        status, error = "failed", f"{failure.ename}: {failure.evalue}".strip()
+    except Exception as failure:                     # noqa: BLE001 - a summary line, then go on
+        status, error = "failed", f"{type(failure).__name__}: {failure}"
+    seconds = time.perf_counter() - start
+    metrics = read_records(output) if output.exists() else {}
+    return {"notebook": notebook.name, "status": status, "seconds": round(seconds, 1),
+            "error": error.splitlines()[0][:300] if error else "", "metrics": metrics}
+
+
+def write_summary(out_dir: Path, profile_name: str, profile: dict, results: list[dict], note: str = "") -> None:
+    env = environment()
+    device = profile.get("device", "cpu")
+    try:
+        torch_device = pick_device(device)
+        dtype = str(pick_dtype(profile.get("dtype", "float32"), torch_device)).removeprefix("torch.")
+    except (RuntimeError, ValueError):
+        torch_device, dtype = "unavailable", profile.get("dtype", "float32")
+    summary = {
+        "profile": profile_name,
+        "device": str(torch_device),
+        "training dtype": dtype,
+        "environment": {k: env[k] for k in ("python", "torch", "transformers", "cuda device", "cpu threads (torch)",
+                                            "cpu cores (os)")},
+        "total seconds": round(sum(r["seconds"] for r in results), 1),
+        "note": note,
+        "notebooks": results,
+    }
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    lines = [f"# runs/{profile_name}", "",
+             f"device {summary['device']} ({env['cuda device']}), training dtype {dtype}; "
+             + ", ".join(f"{k} {v}" for k, v in summary["environment"].items() if k != "cuda device"), ""]
+    if note:
+        lines += [note, ""]
+    lines += ["| notebook | status | seconds | key metrics | error |", "|---|---|---|---|---|"]
+    for r in results:
+        shown = ", ".join(f"{k} {v}" for k, v in r["metrics"].items())
+        lines.append(f"| {r['notebook']} | {r['status']} | {r['seconds']} | {shown} | {r['error']} |")
+    passed = sum(r["status"] == "passed" for r in results)
+    lines += ["", f"{passed} of {len(results)} passed in {summary['total seconds']} s"]
+    (out_dir / "summary.md").write_text("\n".join(lines) + "\n")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--profile", default="cpu")
+    parser.add_argument("--profile", default="cpu", help="cpu, gpu or hub (notebooks/profiles/NAME.yaml)")
+    parser.add_argument("--out", type=Path, help="output folder (default runs/<profile>)")
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args()
     try:
@@ -39,40 +96,37 @@ def main() -> int:
     except ParameterError as error:
         print(error, file=sys.stderr)
         return 2
-    notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-    out_dir = ROOT / "runs" / args.profile
+    notebooks = [n.resolve() for n in args.notebooks] or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    missing = [str(n) for n in notebooks if not n.is_file()]
+    if missing:
+        print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    out_dir = args.out or ROOT / "runs" / args.profile
     out_dir.mkdir(parents=True, exist_ok=True)
+
+    try:                                           # a missing device fails once, not once per notebook
+        pick_device(profile.get("device", "cpu"))
+    except RuntimeError as error:
+        note = f"not run: {error}"
+        write_summary(out_dir, args.profile, profile,
+                      [{"notebook": n.name, "status": "not run", "seconds": 0.0, "error": "", "metrics": {}}
+                       for n in notebooks], note)
+        print(f"profile {args.profile!r}: {error}", file=sys.stderr)
+        return 2
 
     results = []
     for notebook in notebooks:
-        notebook = notebook.resolve()
-        names = parameter_names(notebook)
-        parameters = {k: v for k, v in profile.items() if k in names}
-        start = time.perf_counter()
-        status, error = "passed", ""
-        try:
-            papermill.execute_notebook(str(notebook), str(out_dir / notebook.name), parameters=parameters,
-                                       kernel_name="python3", cwd=str(notebook.parent), progress_bar=False)
-        except papermill.PapermillExecutionError as failure:
-            status, error = "failed", f"{failure.ename}: {failure.evalue}".strip()
-        except Exception as failure:                     # noqa: BLE001 - a summary line, then go on
-            status, error = "failed", f"{type(failure).__name__}: {failure}"
-        seconds = time.perf_counter() - start
-        results.append({"notebook": notebook.name, "status": status, "seconds": round(seconds, 1),
-                        "error": error.splitlines()[0][:300] if error else ""})
-        print(f"{status:>6}  {seconds:6.1f} s  {notebook.name}" + (f"  ({results[-1]['error']})" if error else ""),
-              flush=True)
-
-    env = environment()
-    summary = {"profile": args.profile, "environment": {k: env[k] for k in
-               ("python", "torch", "transformers", "cuda device", "cpu threads (torch)")}, "notebooks": results}
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    lines = [f"# runs/{args.profile}", "", ", ".join(f"{k} {v}" for k, v in summary["environment"].items()), "",
-             "| notebook | status | seconds | error |", "|---|---|---|---|"]
-    lines += [f"| {r['notebook']} | {r['status']} | {r['seconds']} | {r['error']} |" for r in results]
-    (out_dir / "summary.md").write_text("\n".join(lines) + "\n")
+        result = run_one(notebook, profile, out_dir)
+        results.append(result)
+        print(f"{result['status']:>6}  {result['seconds']:6.1f} s  {notebook.name}"
+              + (f"  ({result['error']})" if result["error"] else ""), flush=True)
+        write_summary(out_dir, args.profile, profile, results)      # after each notebook: a stopped run keeps its part
     failed = [r["notebook"] for r in results if r["status"] != "passed"]
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed; summary in {out_dir.relative_to(ROOT)}/")
+    try:
+        where = out_dir.resolve().relative_to(ROOT)
+    except ValueError:
+        where = out_dir
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed; summary in {where}/summary.md")
     return 1 if failed else 0
 
 

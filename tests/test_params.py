@@ -43,3 +43,14 @@ def test_empty_and_over_long_prompts_are_clear_errors():
         check_prompt(tokenizer, "   ", max_length=128)
     with pytest.raises(ParameterError, match="more than the model's context of 128 tokens"):
         check_prompt(tokenizer, "the red cat " * 60, max_length=128, reserve=10)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"job_width": 63}, "parameter 'job_width' must be an even integer >= 8"),
+    ({"sweep_widths": [32, "64"]}, "parameter 'sweep_widths' must be a non-empty list of even integers >= 8"),
+    ({"sweep_widths": []}, "parameter 'sweep_widths' must be a non-empty list"),
+    ({"dtype": "int8"}, "parameter 'dtype' must be one of 'auto', 'float32', 'bfloat16', 'float16'"),
+])
+def test_sweep_and_dtype_parameters_are_checked(params, message):
+    with pytest.raises(ParameterError, match=message):
+        check_params(**params)

@@ -46,3 +46,20 @@ def test_bad_budgets_are_rejected():
         train(Regression(), batches(), steps=0)
     with pytest.raises(ValueError, match="no batches"):
         train(Regression(), [], steps=3, progress=False)
+
+
+def test_bfloat16_autocast_trains_and_keeps_float32_weights():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+    x = torch.randn(64, 8)
+    batches = [{"x": x, "y": x.sum(-1, keepdim=True)}]
+    result = train(model, batches, steps=60, lr=1e-2, dtype="bfloat16", progress=False,
+                   loss_fn=lambda m, b: torch.nn.functional.mse_loss(m(b["x"]).float(), b["y"]))
+    assert result.final_loss < result.losses[0] / 4
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+
+
+def test_an_unsupported_training_dtype_is_a_clear_error():
+    model = torch.nn.Linear(2, 1)
+    with pytest.raises(ValueError, match="dtype must be float32, bfloat16 or float16"):
+        train(model, [{"x": torch.ones(1, 2)}], steps=1, dtype=torch.int8, loss_fn=lambda m, b: m(b["x"]).sum())

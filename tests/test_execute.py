@@ -1,0 +1,93 @@
+"""make execute (scripts/execute.py): a summary with key metrics; profiles that cannot run here stop at once."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+
+from helpers.params import check_params, load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+EXECUTE = [sys.executable, str(ROOT / "scripts" / "execute.py")]
+
+
+def test_every_profile_passes_its_own_parameter_checks():
+    for name in ("cpu", "gpu", "hub"):
+        profile = load_profile(name)
+        assert profile["profile"] == name
+        check_params(**profile)
+
+
+def test_profiles_hold_the_same_keys():
+    keys = {name: set(yaml.safe_load((ROOT / "notebooks" / "profiles" / f"{name}.yaml").read_text()))
+            for name in ("cpu", "gpu", "hub")}
+    assert keys["cpu"] == keys["gpu"] == keys["hub"]
+
+
+def test_gpu_profile_asks_for_cuda_bf16_where_supported_and_larger_budgets():
+    cpu, gpu = load_profile("cpu"), load_profile("gpu")
+    assert gpu["device"] == "cuda" and gpu["dtype"] == "auto" and cpu["dtype"] == "float32"
+    assert gpu["causal_model"] == cpu["causal_model"]                 # the same zoo: the same assertions apply
+    for key in ("finetune_steps", "compare_steps", "head_steps", "job_steps", "n_items"):
+        assert gpu[key] > cpu[key], key
+
+
+def test_cpu_profile_summary_lists_status_seconds_and_recorded_metrics(tmp_path):
+    notebook = ROOT / "notebooks" / "01_three_families.ipynb"
+    done = subprocess.run(EXECUTE + ["--profile", "cpu", "--out", str(tmp_path), str(notebook)],
+                          capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    [row] = summary["notebooks"]
+    assert row["notebook"] == notebook.name and row["status"] == "passed" and row["seconds"] > 0
+    assert row["metrics"]["gpt2_leak_max_change"] == 0.0 and row["metrics"]["bert_leak_max_change"] > 0.1
+    assert summary["device"] == "cpu" and summary["environment"]["torch"] == torch.__version__
+    markdown = (tmp_path / "summary.md").read_text()
+    assert "| 01_three_families.ipynb | passed |" in markdown and "gpt2_leak_max_change 0.0" in markdown
+
+
+def test_a_failing_notebook_is_listed_and_the_exit_code_is_non_zero(tmp_path):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "cells": [
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "seed = 0", "outputs": [],
+         "execution_count": None, "id": "a"},
+        {"cell_type": "code", "metadata": {}, "source": "raise ValueError('boom')", "outputs": [],
+         "execution_count": None, "id": "b"}]}))
+    fine = ROOT / "notebooks" / "00_start_here.ipynb"
+    done = subprocess.run(EXECUTE + ["--out", str(tmp_path / "out"), str(broken), str(fine)],
+                          capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 1
+    rows = json.loads((tmp_path / "out" / "summary.json").read_text())["notebooks"]
+    assert [(r["notebook"], r["status"]) for r in rows] == [("broken.ipynb", "failed"), ("00_start_here.ipynb", "passed")]
+    assert rows[0]["error"] == "ValueError: boom"
+
+
+def test_hub_profile_offline_fails_within_seconds_with_a_clear_message(tmp_path):
+    start = time.perf_counter()
+    done = subprocess.run(EXECUTE + ["--profile", "hub", "--out", str(tmp_path), str(ROOT / "notebooks" / "02_causal_lm.ipynb")],
+                          capture_output=True, text=True, check=False, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 1
+    assert time.perf_counter() - start < 30
+    [row] = json.loads((tmp_path / "summary.json").read_text())["notebooks"]
+    assert row["status"] == "failed" and row["error"].startswith("ZooError: 'gpt2' is not a zoo model and the Hugging Face Hub cannot be reached")
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
+def test_gpu_profile_without_a_gpu_stops_before_the_first_notebook(tmp_path):
+    start = time.perf_counter()
+    done = subprocess.run(EXECUTE + ["--profile", "gpu", "--out", str(tmp_path)], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 2 and time.perf_counter() - start < 20
+    assert "no CUDA device" in done.stderr
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["note"].startswith("not run:") and {r["status"] for r in summary["notebooks"]} == {"not run"}
+
+
+def test_unknown_profile_is_a_clear_error():
+    done = subprocess.run(EXECUTE + ["--profile", "tpu"], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 2 and "parameter 'profile' must be one of 'cpu', 'gpu', 'hub'" in done.stderr
