@@ -23,7 +23,7 @@ def test_environment_yml_lists_the_same_packages_and_pins_as_pyproject():
 
 def test_makefile_targets_all_build_the_environment_first():
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("lab", "execute", "test", "zoo", "lint"):
+    for target in ("lab", "execute", "test", "zoo", "refresh", "bench", "lint"):
         assert re.search(rf"^{target}: \$\(STAMP\)", makefile, re.MULTILINE), target
     assert re.search(r"^clean:", makefile, re.MULTILINE)
 
@@ -32,3 +32,15 @@ def test_ci_runs_make_test_as_the_readme_says():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make lab" in readme and "make execute" in readme
+
+
+def test_workflows_run_the_cpu_path_and_the_gpu_profile_on_a_self_hosted_gpu_runner():
+    cpu = yaml.safe_load((ROOT / ".github" / "workflows" / "notebooks-cpu.yml").read_text())
+    gpu = yaml.safe_load((ROOT / ".github" / "workflows" / "notebooks-gpu.yml").read_text())
+    cpu_steps = [step.get("run", "") for step in cpu["jobs"]["test"]["steps"]]
+    assert "bash .ci/run" in cpu_steps and "make execute PROFILE=cpu" in cpu_steps
+    job = gpu["jobs"]["execute"]
+    assert "self-hosted" in job["runs-on"] and "gpu" in job["runs-on"]
+    assert any("make execute PROFILE=gpu" in step.get("run", "") for step in job["steps"])
+    uploads = [step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert uploads and "runs/gpu/" in uploads[0]["with"]["path"]
