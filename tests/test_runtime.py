@@ -46,3 +46,16 @@ def test_environment_report_names_the_versions():
     env = environment()
     assert env["torch"] == torch.__version__ and env["transformers"].startswith("5.")
     assert "cpu threads (torch)" in environment_report()
+
+
+def test_library_loading_bars_are_off_when_progress_is_off():
+    import subprocess
+    import sys
+
+    code = ("import transformers, helpers; from transformers.utils import logging; "
+            "print(logging.is_progress_bar_enabled())")
+    for value, expected in (("0", "False"), ("1", "True")):
+        env = {k: v for k, v in __import__("os").environ.items() if k != "HF_HUB_DISABLE_PROGRESS_BARS"}
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                              env={**env, "LMF_PROGRESS": value})
+        assert done.stdout.strip() == expected, (value, done.stderr[-500:])
