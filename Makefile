@@ -63,7 +63,7 @@ zoo: $(STAMP)
 
 # re-execute the committed notebooks in place, as the tests will (after editing one, or upgrading a pin)
 refresh: $(STAMP)
-	cd notebooks && for nb in $(or $(NOTEBOOKS:notebooks/%=%),$(notdir $(wildcard notebooks/[0-9]*.ipynb)) jobs/train_tiny_gpt2.ipynb); do \
+	cd notebooks && for nb in $(or $(NOTEBOOKS:notebooks/%=%),$(notdir $(wildcard notebooks/[0-9]*.ipynb)) $(patsubst notebooks/%,%,$(wildcard notebooks/jobs/*.ipynb))); do \
 		echo "executing $$nb"; ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
 
 lint: $(STAMP)

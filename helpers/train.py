@@ -7,13 +7,14 @@ The notebooks call it where training is plumbing; where training is the lesson, 
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import torch
 from tqdm.auto import tqdm
+
+from . import progress_enabled  # one switch for every bar (notebooks import it from here too)
 
 
 @dataclass
@@ -30,11 +31,6 @@ class TrainResult:
         """The mean loss over the last tenth of the steps (less noisy than the last step)."""
         tail = self.losses[-max(1, len(self.losses) // 10):]
         return sum(tail) / len(tail)
-
-
-def progress_enabled() -> bool:
-    """Progress bars show in an interactive session, and are off when LMF_PROGRESS=0 (papermill, nbval, CI)."""
-    return os.environ.get("LMF_PROGRESS", "1").lower() not in ("0", "false", "no", "off")
 
 
 def default_loss(model: torch.nn.Module, batch: dict[str, torch.Tensor]) -> torch.Tensor:
