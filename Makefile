@@ -1,7 +1,8 @@
 # lm-families: every target first makes .venv if it is missing or stale (idempotent).
 #   make lab        JupyterLab on notebooks/, to follow along
 #   make execute    run the notebooks headless with papermill (PROFILE=cpu|gpu|hub, NOTEBOOKS=...)
-#   make test       unit tests, the zoo's quality targets, nbval (strict) and papermill runs
+#   make test       unit tests, the zoo's quality targets, nbval (strict, seed 0) and papermill runs
+#                   (seed 1 under other arithmetic), on TEST_WORKERS=2 processes
 #   make zoo        rebuild the tiny offline checkpoints in zoo/ (about 15 minutes, bit-identical)
 #   make refresh    re-execute the committed notebooks in place (NOTEBOOKS=... for some)
 #   make bench      time every notebook, serially and in parallel processes (BENCH_WORKERS=N), as a table
@@ -50,9 +51,12 @@ lab: $(STAMP)
 execute: $(STAMP)
 	$(PY) scripts/execute.py --profile $(PROFILE) $(NOTEBOOKS)
 
+# two pytest workers (one thread each): the cells of one notebook stay on one worker (conftest.py)
+TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--nbval-current-env --nbval-cell-timeout 300 -p no:randomly -q $(PYTEST_ARGS)
+		--nbval-current-env --nbval-cell-timeout 300 -p no:randomly -q \
+		-n $(TEST_WORKERS) --dist loadgroup --durations 15 $(PYTEST_ARGS)
 
 BENCH_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 bench: $(STAMP)

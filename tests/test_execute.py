@@ -38,33 +38,40 @@ def test_gpu_profile_asks_for_cuda_bf16_where_supported_and_larger_budgets():
         assert gpu[key] > cpu[key], key
 
 
+def small_notebook(path, *sources):
+    """A two-cell notebook (parameters, then `sources`): make execute's logic, without a third run of a real one."""
+    cells = [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "seed = 0", "outputs": [],
+              "execution_count": None, "id": "p"}]
+    cells += [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None,
+               "id": f"c{i}"} for i, source in enumerate(sources)]
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}))
+    return path
+
+
 def test_cpu_profile_summary_lists_status_seconds_and_recorded_metrics(tmp_path):
-    notebook = ROOT / "notebooks" / "01_three_families.ipynb"
-    done = subprocess.run(EXECUTE + ["--profile", "cpu", "--out", str(tmp_path), str(notebook)],
+    notebook = small_notebook(tmp_path / "records.ipynb", "from helpers.record import record_metrics, within\n"
+                              "record_metrics(leak=0.0, accuracy=within(0.9512, 0.05), seed_seen=seed)")
+    done = subprocess.run(EXECUTE + ["--profile", "cpu", "--out", str(tmp_path / "out"), str(notebook)],
                           capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
-    summary = json.loads((tmp_path / "summary.json").read_text())
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     [row] = summary["notebooks"]
     assert row["notebook"] == notebook.name and row["status"] == "passed" and row["seconds"] > 0
-    assert row["metrics"]["gpt2_leak_max_change"] == 0.0 and row["metrics"]["bert_leak_max_change"] > 0.1
+    assert row["metrics"] == {"leak": 0.0, "accuracy": 0.9512, "seed_seen": 0}
     assert summary["device"] == "cpu" and summary["environment"]["torch"] == torch.__version__
-    markdown = (tmp_path / "summary.md").read_text()
-    assert "| 01_three_families.ipynb | passed |" in markdown and "gpt2_leak_max_change 0.0" in markdown
+    markdown = (tmp_path / "out" / "summary.md").read_text()
+    assert "| records.ipynb | passed |" in markdown and "accuracy 0.9512" in markdown
 
 
 def test_a_failing_notebook_is_listed_and_the_exit_code_is_non_zero(tmp_path):
-    broken = tmp_path / "broken.ipynb"
-    broken.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}, "cells": [
-        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "seed = 0", "outputs": [],
-         "execution_count": None, "id": "a"},
-        {"cell_type": "code", "metadata": {}, "source": "raise ValueError('boom')", "outputs": [],
-         "execution_count": None, "id": "b"}]}))
-    fine = ROOT / "notebooks" / "00_start_here.ipynb"
+    broken = small_notebook(tmp_path / "broken.ipynb", "raise ValueError('boom')")
+    fine = small_notebook(tmp_path / "fine.ipynb", "print(seed)")
     done = subprocess.run(EXECUTE + ["--out", str(tmp_path / "out"), str(broken), str(fine)],
                           capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 1
     rows = json.loads((tmp_path / "out" / "summary.json").read_text())["notebooks"]
-    assert [(r["notebook"], r["status"]) for r in rows] == [("broken.ipynb", "failed"), ("00_start_here.ipynb", "passed")]
+    assert [(r["notebook"], r["status"]) for r in rows] == [("broken.ipynb", "failed"), ("fine.ipynb", "passed")]
     assert rows[0]["error"] == "ValueError: boom"
 
 

@@ -1,15 +1,28 @@
-"""Every notebook: committed executed, one `parameters` cell, and a papermill run with its defaults.
+"""Every notebook: committed executed, one `parameters` cell, and a papermill run on "another machine".
 
 Notebooks are discovered, not listed: a new notebook under notebooks/ joins these tests (and the
 `pytest --nbval` run of `make test`) by existing.
+
+`make test` executes each notebook twice, for two different purposes (DESIGN section 9):
+- nbval (strict) re-runs it with seed 0 in the normal environment and compares every output that follows
+  from code and data; cells whose output comes out of training are tagged `nbval-ignore-output`, counted
+  below, and their claims are held by asserts with margins;
+- papermill runs it with another seed (1) under other arithmetic (`MKL_CBWR=COMPATIBLE`,
+  `ATEN_CPU_CAPABILITY=default`: other BLAS and vectorised kernels, the way another CPU computes), so every
+  assert must hold for a learner too, and each recorded metric must land within its band of the committed
+  value. 02 also gets a prompt that is not TinyWorld's.
 """
 
+import ast
 import json
+import re
 import time
 from pathlib import Path
 
 import papermill
 import pytest
+
+from helpers.record import out_of_band
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
@@ -21,8 +34,43 @@ def code_cells(path):
     return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
 
 
-def test_notebooks_exist():
-    assert any(p.name == "00_start_here.ipynb" for p in NOTEBOOKS)
+# Training outputs whose last digits move with the seed and the CPU are not compared verbatim (and the
+# record_metrics cell of each notebook shows raw values). Keep this list short: each entry is a cell
+# that nbval cannot check, so its claim must be held by an assert.
+IGNORED_OUTPUTS = {
+    "00_start_here.ipynb": 1,        # record_metrics (a sampled share)
+    "01_three_families.ipynb": 1,    # record_metrics
+    "02_causal_lm.ipynb": 3,         # the fine-tune, its result, record_metrics
+    "03_masked_lm.ipynb": 1,         # record_metrics
+    "04_seq2seq.ipynb": 4,           # the from-scratch race (training, scores), BERT->GPT-2 training, record_metrics
+    "05_task_heads.ipynb": 8,        # ten fine-tunes in six cells, record_metrics, the summary table
+    "06_myth_check.ipynb": 0,
+    "07_scaling_out.ipynb": 5,       # the sweep's table and verdict, bf16 loss, DDP losses and sha1, record_metrics
+    "train_tiny_gpt2.ipynb": 3,      # training, its NLL, record_metrics
+}
+OTHER_MACHINE = {"MKL_CBWR": "COMPATIBLE", "ATEN_CPU_CAPABILITY": "default"}
+OTHER_SEED = 1
+OTHER_PROMPT = "Über den Wolken: a sentence that is not TinyWorld's, with non-ASCII letters"
+# ATEN_CPU_CAPABILITY=default turns off the vectorised (AVX2/AVX-512) kernels: 04 and 05 ran 1.5-1.6x slower
+SLOWER_ARITHMETIC = 2.0
+
+
+def test_every_notebook_is_in_the_readme_map_and_the_map_names_only_real_notebooks():
+    readme = (ROOT / "README.md").read_text()
+    mapped = set(re.findall(r"\]\((notebooks/[^)]+\.ipynb)\)", readme))
+    present = {str(p.relative_to(ROOT)) for p in NOTEBOOKS if "exercises" not in p.parts}
+    assert present <= mapped, f"not in the README: {sorted(present - mapped)}"
+    assert mapped <= present, f"the README names notebooks that do not exist: {sorted(mapped - present)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_few_outputs_are_left_uncompared(path):
+    cells = code_cells(path)
+    ignored = [i for i, c in enumerate(cells) if "nbval-ignore-output" in c.get("metadata", {}).get("tags", [])]
+    assert len(ignored) == IGNORED_OUTPUTS[path.name], f"{path.name}: ignored code cells {ignored}"
+    assert len(ignored) <= 0.4 * len(cells), "most outputs must be compared"
+    banded = [i for i, c in enumerate(cells) if "within(" in "".join(c["source"])]
+    assert set(banded) <= set(ignored), "a record_metrics cell with bands shows raw values: tag it nbval-ignore-output"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -37,13 +85,20 @@ def test_committed_executed_top_to_bottom_without_errors(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_papermill_runs_with_default_parameters_within_budget(path, tmp_path):
+def test_another_seed_on_another_machine_runs_to_the_end_and_lands_within_the_bands(path, tmp_path, monkeypatch):
+    for name, value in OTHER_MACHINE.items():            # the kernel papermill starts inherits them
+        monkeypatch.setenv(name, value)
+    parameters = {"seed": OTHER_SEED}
+    if "prompt" in parameter_names(path):
+        parameters["prompt"] = OTHER_PROMPT
+    output = tmp_path / path.name
     start = time.perf_counter()
-    papermill.execute_notebook(str(path), str(tmp_path / path.name), kernel_name="python3",
-                               cwd=str(path.parent), progress_bar=False)
+    papermill.execute_notebook(str(path), str(output), kernel_name="python3", cwd=str(path.parent),
+                               progress_bar=False, parameters=parameters)
     seconds = time.perf_counter() - start
-    budget = BUDGET_SECONDS.get(path.name, 60)
-    assert seconds < budget, f"{path.name} took {seconds:.0f} s (budget {budget} s)"
+    budget = BUDGET_SECONDS.get(path.name, 60) * SLOWER_ARITHMETIC
+    assert seconds < budget, f"{path.name} took {seconds:.0f} s (budget {budget:.0f} s with slower kernels)"
+    assert out_of_band(path, output) == []
 
 
 BAD_PARAMETERS = [({"seed": "not_a_number"}, "parameter 'seed' must be an integer"),
@@ -62,16 +117,31 @@ def test_a_bad_parameter_stops_the_run_at_once_naming_the_parameter(path, bad, m
     assert time.perf_counter() - start < 30
 
 
+def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameters_message(tmp_path):
+    path = ROOT / "notebooks" / "02_causal_lm.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name="python3", cwd=str(path.parent),
+                                   progress_bar=False, parameters={"prompt": "the red cat is in the kitchen . " * 30})
+    assert "prompt" in str(caught.value) and "tokens" in str(caught.value)
+    assert caught.value.exec_count <= 3
+
+
+def parameter_values(path):
+    cell = next(c for c in code_cells(path) if "parameters" in c.get("metadata", {}).get("tags", []))
+    return {node.targets[0].id: ast.literal_eval(node.value)
+            for node in ast.parse("".join(cell["source"])).body if isinstance(node, ast.Assign)}
+
+
+def parameter_names(path):
+    return set(parameter_values(path))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_parameters_cell_equals_the_cpu_profile(path):
-    import ast
-
     import yaml
 
     profile = yaml.safe_load((ROOT / "notebooks" / "profiles" / "cpu.yaml").read_text())
-    cell = next(c for c in code_cells(path) if "parameters" in c.get("metadata", {}).get("tags", []))
-    values = {node.targets[0].id: ast.literal_eval(node.value)
-              for node in ast.parse("".join(cell["source"])).body if isinstance(node, ast.Assign)}
+    values = parameter_values(path)
     assert values, "the parameters cell assigns nothing"
     for name, value in values.items():
         assert name in profile, f"{name} is not in cpu.yaml"

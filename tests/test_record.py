@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from helpers.record import KEY, read_records, record_metrics
+from helpers.record import BANDS, KEY, out_of_band, read_bands, read_records, record_metrics, within
 
 
 def test_values_become_plain_json_scalars_with_four_significant_digits(capsys):
@@ -34,3 +34,35 @@ def test_read_back_from_an_executed_notebook(tmp_path):
     path = tmp_path / "run.ipynb"
     nbformat.write(nb, path)
     assert read_records(path) == {"a": 1, "b": 3}
+
+
+def _notebook_with(tmp_path, name, metadata):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "recorded"}, metadata=metadata)]
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_band_is_shown_next_to_its_value(capsys):
+    record_metrics(accuracy=within(0.9512, 0.05), steps=100)
+    assert capsys.readouterr().out == "recorded: accuracy = 0.9512 (+-0.05), steps = 100\n"
+
+
+@pytest.mark.parametrize("bad", [-0.1, "wide", float("nan")])
+def test_a_band_must_be_a_number_at_least_zero(bad):
+    with pytest.raises(ValueError, match="band"):
+        within(1.0, bad)
+
+
+def test_runs_are_held_to_the_committed_values_within_their_bands(tmp_path):
+    committed = _notebook_with(tmp_path, "committed.ipynb", {KEY: {"acc": 0.9, "loss": 0.5, "steps": 100},
+                                                             BANDS: {"acc": 0.05, "loss": 0.1}})
+    same = _notebook_with(tmp_path, "same.ipynb", {KEY: {"acc": 0.93, "loss": 0.41, "steps": 100}})
+    moved = _notebook_with(tmp_path, "moved.ipynb", {KEY: {"acc": 0.8, "loss": 0.5, "steps": 99}})
+    assert read_bands(committed) == {"acc": 0.05, "loss": 0.1, "steps": 0.0}
+    assert out_of_band(committed, same) == []
+    problems = out_of_band(committed, moved)
+    assert len(problems) == 2 and problems[0].startswith("acc: 0.8 is outside 0.9 +- 0.05") and "steps" in problems[1]
+    assert out_of_band(committed, _notebook_with(tmp_path, "empty.ipynb", {})) == [
+        f"{name}: recorded in the committed notebook, missing from the run" for name in ("acc", "loss", "steps")]
