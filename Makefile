@@ -51,12 +51,12 @@ lab: $(STAMP)
 execute: $(STAMP)
 	$(PY) scripts/execute.py --profile $(PROFILE) $(NOTEBOOKS)
 
-# two pytest workers (one thread each): the cells of one notebook stay on one worker (conftest.py)
+# two pytest workers (one thread each); --dist loadfile keeps the cells of one notebook on one worker and kernel
 TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-current-env --nbval-cell-timeout 300 -p no:randomly -q \
-		-n $(TEST_WORKERS) --dist loadgroup --durations 15 $(PYTEST_ARGS)
+		-n $(TEST_WORKERS) --dist loadfile --durations 15 $(PYTEST_ARGS)
 
 BENCH_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 bench: $(STAMP)

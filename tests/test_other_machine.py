@@ -1,0 +1,39 @@
+"""Every notebook on "another machine": seed 1, other CPU arithmetic; asserts hold, recorded values land in band.
+
+Its own module so that pytest-xdist (`--dist loadfile`) runs it beside the nbval pass, on the other worker.
+Constants and helpers live in test_notebooks.py.
+"""
+
+import time
+
+import papermill
+import pytest
+
+from helpers.record import out_of_band
+from tests.test_notebooks import (
+    BUDGET_SECONDS,
+    IDS,
+    NOTEBOOKS,
+    OTHER_MACHINE,
+    OTHER_PROMPT,
+    OTHER_SEED,
+    SLOWER_ARITHMETIC,
+    parameter_names,
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_another_seed_on_another_machine_runs_to_the_end_and_lands_within_the_bands(path, tmp_path, monkeypatch):
+    for name, value in OTHER_MACHINE.items():            # the kernel papermill starts inherits them
+        monkeypatch.setenv(name, value)
+    parameters = {"seed": OTHER_SEED}
+    if "prompt" in parameter_names(path):
+        parameters["prompt"] = OTHER_PROMPT
+    output = tmp_path / path.name
+    start = time.perf_counter()
+    papermill.execute_notebook(str(path), str(output), kernel_name="python3", cwd=str(path.parent),
+                               progress_bar=False, parameters=parameters)
+    seconds = time.perf_counter() - start
+    budget = BUDGET_SECONDS.get(path.name, 60) * SLOWER_ARITHMETIC
+    assert seconds < budget, f"{path.name} took {seconds:.0f} s (budget {budget:.0f} s with slower kernels)"
+    assert out_of_band(path, output) == []
