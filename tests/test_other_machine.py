@@ -1,7 +1,7 @@
 """Every notebook on "another machine": seed 1, other CPU arithmetic; asserts hold, recorded values land in band.
 
 pytest-xdist (`--dist loadfile`) hands out whole modules, so these runs live apart from the nbval pass and
-05, the longest, has a module of its own (test_other_machine_05.py): the two workers then finish together.
+05, the longest, has a module of its own (test_05_on_another_machine.py, started first): the two workers then finish together.
 Constants and helpers live in test_notebooks.py.
 """
 

@@ -1,4 +1,5 @@
-"""05_task_heads on "another machine" (see test_other_machine.py): alone, as it takes as long as the rest."""
+"""05_task_heads on "another machine" (see test_other_machine.py): alone, as it takes as long as the rest;
+its file name sorts first, so pytest-xdist starts it first and the two workers finish together."""
 
 from tests.test_notebooks import ROOT
 from tests.test_other_machine import ALONE, run_on_another_machine
