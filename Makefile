@@ -1,6 +1,6 @@
 # lm-families: every target first makes .venv if it is missing or stale (idempotent).
 #   make lab        JupyterLab on notebooks/, to follow along
-#   make execute    run the notebooks headless with papermill (PROFILE=cpu|gpu|hub, NOTEBOOKS=...)
+#   make execute    run the notebooks headless with papermill (PROFILE=cpu|gpu|hub, NOTEBOOKS=..., PARAMS="seed=1 ...")
 #   make test       unit tests, the zoo's quality targets, nbval (strict, seed 0) and papermill runs
 #                   (seed 1 under other arithmetic), on TEST_WORKERS=2 processes
 #   make zoo        rebuild the tiny offline checkpoints in zoo/ (about 15 minutes, bit-identical)
@@ -15,6 +15,7 @@ PY          := $(VENV)/bin/python
 TORCH_SPEC  ?= torch==2.13.0
 PROFILE     ?= cpu
 NOTEBOOKS   ?=
+PARAMS      ?=
 STAMP       := $(VENV)/.installed
 
 # a different TORCH_SPEC than the one installed makes the environment stale
@@ -49,7 +50,7 @@ lab: $(STAMP)
 	LMF_PROGRESS=1 $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
 
 execute: $(STAMP)
-	$(PY) scripts/execute.py --profile $(PROFILE) $(NOTEBOOKS)
+	$(PY) scripts/execute.py --profile $(PROFILE) $(foreach p,$(PARAMS),-p $(p)) $(NOTEBOOKS)
 
 # two pytest workers (one thread each); --dist loadfile keeps the cells of one notebook on one worker and kernel
 TEST_WORKERS ?= 2

@@ -6,6 +6,8 @@ that names the parameter and what it accepts (papermill passes `-p seed ten` as 
 
 from __future__ import annotations
 
+import ast
+import difflib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -116,7 +118,16 @@ def rule_for(name: str) -> Callable[[Any], str | None] | None:
 
 
 def check_params(**params: Any) -> None:
-    """Check each parameter against its rule; raise ParameterError naming the first bad one."""
+    """Check each parameter against its rule; raise ParameterError naming the first bad one.
+
+    In a notebook it also prints a note for a name that an earlier parameters-like cell set (the
+    parameters cell, papermill's injected cell: only literal assignments) but that is not a parameter
+    here: `papermill ... -p sead 3` would otherwise run to the end with seed 0 and say nothing.
+    """
+    for name in stray_parameters(set(params)):
+        close = difflib.get_close_matches(name, list(params), n=1)
+        print(f"note: {name!r} is not a parameter of this notebook, so setting it changes nothing"
+              + (f"; did you mean {close[0]!r}?" if close else f"; its parameters: {', '.join(params)}"))
     for name, value in params.items():
         rule = rule_for(name)
         if rule is None:
@@ -125,6 +136,36 @@ def check_params(**params: Any) -> None:
         if expected is not None:
             raise ParameterError(f"parameter {name!r} must be {expected}; got {value!r} "
                                  f"({type(value).__name__})")
+
+
+def stray_parameters(known: set[str]) -> list[str]:
+    """Names set by earlier cells of only literal assignments (IPython's input history) that no parameter has."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return []
+    shell = get_ipython()
+    history = shell.user_ns.get("In", []) if shell is not None else []
+    stray: list[str] = []
+    for source in history[:-1]:                       # the last entry is the cell running now
+        try:
+            body = ast.parse(source).body
+        except SyntaxError:
+            continue
+        if body and all(_literal_assignment(node) for node in body):
+            stray += [node.targets[0].id for node in body
+                      if node.targets[0].id not in known and rule_for(node.targets[0].id) is None]
+    return sorted(set(stray))
+
+
+def _literal_assignment(node: ast.stmt) -> bool:
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+        return False
+    try:
+        ast.literal_eval(node.value)
+    except ValueError:
+        return False
+    return True
 
 
 def load_profile(name: str) -> dict[str, Any]:

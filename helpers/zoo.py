@@ -103,7 +103,11 @@ def resolve(name_or_hub_id: str) -> str:
             raise ZooError(f"the zoo model {name!r} is missing from {path}; rebuild the zoo with `make zoo`")
         return str(path)
     if Path(name).is_dir():
-        return str(Path(name).resolve())
+        folder = Path(name).resolve()
+        if not (folder / "config.json").exists():
+            raise ZooError(f"{str(folder)!r} is a folder but not a saved checkpoint: it has no config.json; "
+                           f"give a folder written by save_pretrained, or a zoo model ({_zoo_names()})")
+        return str(folder)
     if not _HUB_ID.match(name):
         raise ZooError(f"{name!r} is neither a zoo model ({_zoo_names()}) nor a valid hub id "
                        "such as 'gpt2' or 'google/flan-t5-small'")
@@ -150,7 +154,21 @@ def load(name_or_hub_id: str, task: str | None = "base", **model_kwargs):
         except OSError as error:
             raise ZooError(f"could not load {location!r} from the hub ({str(error).splitlines()[0]}); "
                            f"zoo models: {_zoo_names()}") from None
+    _check_folder(Path(location), weights=model_class is not None)
     return _load(location, model_class, {**common, "local_files_only": True}, model_kwargs)
+
+
+def _check_folder(folder: Path, weights: bool) -> None:
+    """One sentence, not a traceback, for a local folder that lacks what loading needs."""
+    names = {p.name for p in folder.iterdir()}
+    if not names & {"tokenizer.json", "tokenizer_config.json", "vocab.txt", "vocab.json", "spiece.model"}:
+        raise ZooError(f"{str(folder)!r} has no tokenizer files (tokenizer.json or tokenizer_config.json); "
+                       "save the tokenizer into the same folder with tokenizer.save_pretrained(folder)")
+    if weights and not any(n.endswith(".safetensors") or n == "model.safetensors.index.json" for n in names):
+        found = sorted(n for n in names if n.endswith((".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack")))
+        raise ZooError(f"{str(folder)!r} has no safetensors weights{' (only ' + ', '.join(found) + ')' if found else ''}; "
+                       "this workbook loads safetensors only (pickle files can run code when loaded): "
+                       "convert the checkpoint with save_pretrained(folder) where you trust it, then point here again")
 
 
 def _load(location: str, model_class: type | None, common: dict, model_kwargs: dict):

@@ -13,12 +13,14 @@ notebook with one clear message.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 import time
 from pathlib import Path
 
 import papermill
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,6 +32,28 @@ from helpers.runtime import environment, pick_device, pick_dtype
 def parameter_names(notebook: Path) -> set[str]:
     """The names a notebook's `parameters` cell assigns."""
     return set(papermill.inspect_notebook(str(notebook)))
+
+
+def overrides(pairs: list[str]) -> dict:
+    """-p NAME=VALUE pairs as a dict, each value read as YAML (1 -> int, 0.5 -> float, text -> str)."""
+    values = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise ParameterError(f"-p takes NAME=VALUE, got {pair!r}")
+        values[name.strip()] = yaml.safe_load(value) if value.strip() else ""
+    return values
+
+
+def check_names(values: dict) -> None:
+    """A name that no notebook takes is a typo: stop before running anything, naming the closest parameter."""
+    known = {"profile"} | {name for notebook in (ROOT / "notebooks").rglob("*.ipynb")
+                           if ".ipynb_checkpoints" not in notebook.parts for name in parameter_names(notebook)}
+    for name in values:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            raise ParameterError(f"unknown parameter {name!r}: no notebook takes it"
+                                 + (f"; did you mean {close[0]!r}?" if close else ""))
 
 
 def run_one(notebook: Path, profile: dict, out_dir: Path) -> dict:
@@ -89,10 +113,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", default="cpu", help="cpu, gpu or hub (notebooks/profiles/NAME.yaml)")
     parser.add_argument("--out", type=Path, help="output folder (default runs/<profile>)")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="override one parameter (repeatable), e.g. -p seed=1; the value is read as YAML")
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args()
     try:
-        profile = load_profile(args.profile)
+        profile = {**load_profile(args.profile), **overrides(args.param)}
+        check_names(profile)
     except ParameterError as error:
         print(error, file=sys.stderr)
         return 2

@@ -98,3 +98,35 @@ def test_gpu_profile_without_a_gpu_stops_before_the_first_notebook(tmp_path):
 def test_unknown_profile_is_a_clear_error():
     done = subprocess.run(EXECUTE + ["--profile", "tpu"], capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 2 and "parameter 'profile' must be one of 'cpu', 'gpu', 'hub'" in done.stderr
+
+
+def test_a_misspelt_parameter_stops_make_execute_before_any_notebook_runs(tmp_path):
+    start = time.perf_counter()
+    done = subprocess.run(EXECUTE + ["-p", "sead=3", "--out", str(tmp_path)], capture_output=True, text=True,
+                          check=False, cwd=ROOT)
+    assert done.returncode == 2 and "unknown parameter 'sead': no notebook takes it; did you mean 'seed'?" in done.stderr
+    assert not (tmp_path / "summary.json").exists() and time.perf_counter() - start < 20
+
+
+def test_a_parameter_override_reaches_the_notebook(tmp_path):
+    notebook = small_notebook(tmp_path / "records.ipynb", "from helpers.record import record_metrics\n"
+                              "record_metrics(seed_seen=seed)")
+    done = subprocess.run(EXECUTE + ["-p", "seed=7", "--out", str(tmp_path / "out"), str(notebook)],
+                          capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    [row] = json.loads((tmp_path / "out" / "summary.json").read_text())["notebooks"]
+    assert row["metrics"] == {"seed_seen": 7}
+
+
+def test_inside_a_notebook_a_misspelt_parameter_is_named_in_the_first_output(tmp_path):
+    import papermill
+
+    notebook = small_notebook(tmp_path / "check.ipynb", "from helpers.params import check_params\n"
+                              "check_params(seed=seed)\nprint('seed is', seed)")
+    papermill.execute_notebook(str(notebook), str(tmp_path / "out.ipynb"), parameters={"sead": 3},
+                               kernel_name="python3", progress_bar=False)
+    cells = json.loads((tmp_path / "out.ipynb").read_text())["cells"]
+    [check] = [c for c in cells if "check_params(seed=seed)" in "".join(c["source"])]
+    text = "".join("".join(o.get("text", "")) for o in check["outputs"])
+    assert text.startswith("note: 'sead' is not a parameter of this notebook, so setting it changes nothing; "
+                           "did you mean 'seed'?") and "seed is 0" in text

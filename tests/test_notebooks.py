@@ -128,3 +128,13 @@ def test_parameters_cell_equals_the_cpu_profile(path):
     for name, value in values.items():
         assert name in profile, f"{name} is not in cpu.yaml"
         assert value == profile[name], f"{name}: notebook {value!r}, cpu.yaml {profile[name]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_check_params_names_every_variable_of_the_parameters_cell(path):
+    checked = set()
+    for cell in code_cells(path):
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check_params":
+                checked |= {keyword.arg for keyword in node.keywords if keyword.arg}
+    assert parameter_names(path) <= checked, f"not checked: {sorted(parameter_names(path) - checked)}"

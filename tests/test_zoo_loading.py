@@ -85,3 +85,24 @@ def test_unknown_task_and_forbidden_options():
 def test_a_local_folder_loads_like_a_zoo_name():
     tokenizer, model = zoo.load(str(Path(zoo.resolve("tiny-gpt2"))), task="causal-lm")
     assert type(model).__name__ == "GPT2LMHeadModel" and tokenizer.eos_token == "<|endoftext|>"
+
+
+def test_an_empty_folder_is_one_sentence_naming_the_fix(tmp_path):
+    with pytest.raises(zoo.ZooError, match="has no config.json; give a folder written by save_pretrained"):
+        zoo.load(str(tmp_path), task="causal-lm")
+
+
+def test_a_folder_with_only_pickle_weights_is_refused_in_one_sentence(tmp_path):
+    import shutil
+
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(Path(zoo.resolve("tiny-gpt2")) / name, tmp_path / name)
+    (tmp_path / "pytorch_model.bin").write_bytes(b"not loaded: refused before anything is read")
+    with pytest.raises(zoo.ZooError, match=r"has no safetensors weights \(only pytorch_model.bin\); this workbook "
+                                           "loads safetensors only"):
+        zoo.load(str(tmp_path), task="causal-lm")
+    assert zoo.load_tokenizer(str(tmp_path)).eos_token == "<|endoftext|>"      # the tokenizer alone needs no weights
+    (tmp_path / "tokenizer.json").unlink()
+    (tmp_path / "tokenizer_config.json").unlink()
+    with pytest.raises(zoo.ZooError, match="has no tokenizer files"):
+        zoo.load_tokenizer(str(tmp_path))
