@@ -49,13 +49,18 @@ def small_notebook(path, *sources):
     return path
 
 
+def execute_passing(notebook, out, *options):
+    """make execute on one notebook, which must pass; its summary."""
+    done = subprocess.run(EXECUTE + [*options, "--out", str(out), str(notebook)], capture_output=True, text=True,
+                          check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads((out / "summary.json").read_text())
+
+
 def test_cpu_profile_summary_lists_status_seconds_and_recorded_metrics(tmp_path):
     notebook = small_notebook(tmp_path / "records.ipynb", "from helpers.record import record_metrics, within\n"
                               "record_metrics(leak=0.0, accuracy=within(0.9512, 0.05), seed_seen=seed)")
-    done = subprocess.run(EXECUTE + ["--profile", "cpu", "--out", str(tmp_path / "out"), str(notebook)],
-                          capture_output=True, text=True, check=False, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    summary = execute_passing(notebook, tmp_path / "out", "--profile", "cpu")
     [row] = summary["notebooks"]
     assert row["notebook"] == notebook.name and row["status"] == "passed" and row["seconds"] > 0
     assert row["metrics"] == {"leak": 0.0, "accuracy": 0.9512, "seed_seen": 0}
@@ -111,10 +116,7 @@ def test_a_misspelt_parameter_stops_make_execute_before_any_notebook_runs(tmp_pa
 def test_a_parameter_override_reaches_the_notebook(tmp_path):
     notebook = small_notebook(tmp_path / "records.ipynb", "from helpers.record import record_metrics\n"
                               "record_metrics(seed_seen=seed)")
-    done = subprocess.run(EXECUTE + ["-p", "seed=7", "--out", str(tmp_path / "out"), str(notebook)],
-                          capture_output=True, text=True, check=False, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    [row] = json.loads((tmp_path / "out" / "summary.json").read_text())["notebooks"]
+    [row] = execute_passing(notebook, tmp_path / "out", "-p", "seed=7")["notebooks"]
     assert row["metrics"] == {"seed_seen": 7}
 
 
