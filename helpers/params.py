@@ -121,8 +121,9 @@ def check_params(**params: Any) -> None:
     """Check each parameter against its rule; raise ParameterError naming the first bad one.
 
     In a notebook it also prints a note for a name that an earlier parameters-like cell set (the
-    parameters cell, papermill's injected cell: only literal assignments) but that is not a parameter
-    here: `papermill ... -p sead 3` would otherwise run to the end with seed 0 and say nothing.
+    parameters cell, papermill's injected cell: only literal assignments) and that no notebook has as a
+    parameter (no rule knows it): `papermill ... -p sead 3` would otherwise run to the end with seed 0 and
+    say nothing. A real parameter of another notebook is left to papermill's own warning.
     """
     for name in stray_parameters(set(params)):
         close = difflib.get_close_matches(name, list(params), n=1)

@@ -77,25 +77,27 @@ def record_metrics(**metrics: Any) -> None:
         display({"text/plain": text}, raw=True, metadata={KEY: values, BANDS: bands})
 
 
+def _output_metadata(notebook: str | Path):
+    """The metadata of every output of an executed notebook, in order."""
+    for cell in json.loads(Path(notebook).read_text())["cells"]:
+        for output in cell.get("outputs", []):
+            yield output.get("metadata", {})
+
+
 def read_records(notebook: str | Path) -> dict[str, bool | int | float | str]:
     """All values recorded in an executed notebook, in order (a later name wins)."""
-    cells = json.loads(Path(notebook).read_text())["cells"]
     found: dict[str, Any] = {}
-    for cell in cells:
-        for output in cell.get("outputs", []):
-            found.update(output.get("metadata", {}).get(KEY, {}))
+    for metadata in _output_metadata(notebook):
+        found.update(metadata.get(KEY, {}))
     return found
 
 
 def read_bands(notebook: str | Path) -> dict[str, float]:
     """The band of each recorded value of an executed notebook (0 where none was given)."""
-    cells = json.loads(Path(notebook).read_text())["cells"]
     found: dict[str, float] = {}
-    for cell in cells:
-        for output in cell.get("outputs", []):
-            metadata = output.get("metadata", {})
-            found.update({name: 0.0 for name in metadata.get(KEY, {})})
-            found.update(metadata.get(BANDS, {}))
+    for metadata in _output_metadata(notebook):
+        found.update({name: 0.0 for name in metadata.get(KEY, {})})
+        found.update(metadata.get(BANDS, {}))
     return found
 
 
