@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from .batches import padding_ready
+
 
 def story_input(tokenizer, text: str) -> str:
     """A story as a causal LM sees it: begin-of-text, the story, end-of-text (the stop is predicted too)."""
@@ -19,7 +21,7 @@ def sequence_nll(model, tokenizer, texts: list[str], batch_size: int = 64) -> li
     out: list[float] = []
     for i in range(0, len(texts), batch_size):
         chunk = [story_input(tokenizer, t) for t in texts[i:i + batch_size]]
-        enc = tokenizer(chunk, return_tensors="pt", padding=True).to(device)
+        enc = padding_ready(tokenizer)(chunk, return_tensors="pt", padding=True).to(device)
         logits = model(**enc).logits.float()
         logprobs = torch.log_softmax(logits[:, :-1], dim=-1)
         targets = enc.input_ids[:, 1:]

@@ -137,6 +137,9 @@ def check_params(**params: Any) -> None:
         if expected is not None:
             raise ParameterError(f"parameter {name!r} must be {expected}; got {value!r} "
                                  f"({type(value).__name__})")
+    if "job_width" in params and "sweep_widths" in params and params["job_width"] not in params["sweep_widths"]:
+        raise ParameterError(f"parameter 'job_width' must be one of sweep_widths {params['sweep_widths']} (the second-seed "
+                             f"run repeats that width); got {params['job_width']!r}")
 
 
 def stray_parameters(known: set[str]) -> list[str]:

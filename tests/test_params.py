@@ -50,6 +50,7 @@ def test_empty_and_over_long_prompts_are_clear_errors():
     ({"sweep_widths": [32, "64"]}, "parameter 'sweep_widths' must be a non-empty list of even integers >= 8"),
     ({"sweep_widths": []}, "parameter 'sweep_widths' must be a non-empty list"),
     ({"dtype": "int8"}, "parameter 'dtype' must be one of 'auto', 'float32', 'bfloat16', 'float16'"),
+    ({"job_width": 32, "sweep_widths": [16, 64]}, r"parameter 'job_width' must be one of sweep_widths \[16, 64\]"),
 ])
 def test_sweep_and_dtype_parameters_are_checked(params, message):
     with pytest.raises(ParameterError, match=message):

@@ -1,0 +1,137 @@
+"""Hub-shaped stand-ins: tiny random checkpoints under the ids `gpt2`, `bert-base-uncased`, `google/flan-t5-small`.
+
+The hub profile cannot be run here (no network), but what breaks it is rarely the weights: it is the
+*shape* of the real checkpoints, which differs from the zoo's. So each stand-in copies the trouble of its
+Hub model, not its knowledge:
+
+- gpt2: byte-level BPE with no pad token and bos = eos = unk = `<|endoftext|>`, a larger vocabulary than the
+  zoo's, 1,024 positions, only `model_max_length` in tokenizer_config.json (as on the Hub);
+- bert-base-uncased: an uncased WordPiece (`do_lower_case`), 512 positions, pre-training weights
+  (pooler and next-sentence head present, as in the real checkpoint);
+- google/flan-t5-small: a SentencePiece-style Unigram with 100 `<extra_id_N>` sentinels, gated-GELU feed-forward,
+  `tie_word_embeddings: false` in config.json (T5 v1.1: transformers 5 reads it as "do not scale the decoder output")
+  and a model vocabulary larger than the tokenizer's (32,128 vs 32,100 on the Hub).
+
+`write_cache(folder)` lays them out as a Hugging Face cache (models--ID/refs/main, snapshots/COMMIT/...), so
+`from_pretrained("gpt2")` with HF_HUB_CACHE=folder and HF_HUB_OFFLINE=1 goes through the library's real
+cache lookup. The weights are random: only claims that need a trained model are out of reach.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import string
+from collections import Counter
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+from transformers import (
+    BertConfig,
+    BertForPreTraining,
+    BertTokenizer,
+    GPT2Config,
+    GPT2LMHeadModel,
+    GPT2Tokenizer,
+    T5Config,
+    T5ForConditionalGeneration,
+    T5Tokenizer,
+)
+
+from helpers.world import TRANSLATE_PREFIX, TinyWorld
+
+HUB_IDS = ("gpt2", "bert-base-uncased", "google/flan-t5-small")
+ENGLISH = ("The capital of France is Paris . The quick brown fox jumps over the lazy dog . "
+           "A language model predicts the next word of a sentence from the words before it . "
+           "Hugging Face hosts models , datasets and tokenizers for many languages .")
+
+
+def _texts() -> list[str]:
+    world = TinyWorld(seed=0, n_stories=2000)
+    texts = world.texts("train")[:1500] + [ENGLISH, ENGLISH.lower()]
+    texts += [TRANSLATE_PREFIX + e for e, _ in world.translation_pairs("train")[:300]]
+    texts += [t for _, t in world.translation_pairs("train")[:300]]
+    syllables = [a + b for a in "bcdfgklmnprstvz" for b in "aeiou"]          # made-up words: a Hub-sized vocabulary
+    texts += [" ".join(s + t for t in syllables) for s in syllables]
+    return texts
+
+
+def _words(texts: list[str]) -> Counter:
+    return Counter(word for text in texts for word in text.split())
+
+
+def gpt2(texts: list[str]) -> tuple:
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=4000, min_frequency=1, show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                  special_tokens=["<|endoftext|>"])
+    bpe.train_from_iterator(texts, trainer)
+    state = json.loads(bpe.to_str())["model"]
+    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in state["merges"]]
+    tokenizer = GPT2Tokenizer(vocab=state["vocab"], merges=merges, model_max_length=1024)
+    assert tokenizer.pad_token is None and tokenizer.bos_token == tokenizer.eos_token == "<|endoftext|>"
+    config = GPT2Config(vocab_size=len(tokenizer), n_positions=1024, n_embd=32, n_layer=2, n_head=2,
+                        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
+    config.architectures = ["GPT2LMHeadModel"]
+    return tokenizer, GPT2LMHeadModel(config), {"model_max_length": 1024}
+
+
+def bert(texts: list[str]) -> tuple:
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    letters = list(string.ascii_lowercase + string.digits)
+    pieces = specials + sorted(_words([t.lower() for t in texts])) + letters + ["##" + c for c in letters]
+    pieces += [p for p in string.punctuation if p not in pieces]
+    tokenizer = BertTokenizer(vocab={p: i for i, p in enumerate(dict.fromkeys(pieces))}, do_lower_case=True,
+                              model_max_length=512)
+    config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=512, pad_token_id=0)
+    config.architectures = ["BertForMaskedLM"]
+    return tokenizer, BertForPreTraining(config), {"do_lower_case": True, "model_max_length": 512}
+
+
+def t5(texts: list[str]) -> tuple:
+    counts = _words(texts)
+    total = sum(counts.values())
+    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
+    vocab += [("▁" + w, math.log(c / total)) for w, c in sorted(counts.items())]
+    rare = math.log(1 / total) - 10
+    vocab += [("▁", rare)] + [(c, rare - 1) for c in string.ascii_letters + string.digits + string.punctuation]
+    tokenizer = T5Tokenizer(vocab=vocab, extra_ids=100, model_max_length=512)
+    config = T5Config(vocab_size=128 * math.ceil((len(tokenizer) + 1) / 128), d_model=32, d_kv=16, d_ff=64,
+                      num_layers=2, num_decoder_layers=2, num_heads=2, feed_forward_proj="gated-gelu",
+                      tie_word_embeddings=False, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
+    config.architectures = ["T5ForConditionalGeneration"]
+    return tokenizer, T5ForConditionalGeneration(config), {"model_max_length": 512}
+
+
+BUILDERS = {"gpt2": gpt2, "bert-base-uncased": bert, "google/flan-t5-small": t5}
+
+
+def write_cache(cache: Path, seed: int = 0) -> Path:
+    """Write the three stand-ins into `cache` in the Hugging Face cache layout; returns `cache`."""
+    texts = _texts()
+    for hub_id, build in BUILDERS.items():
+        torch.manual_seed(seed)
+        tokenizer, model, tokenizer_config = build(texts)
+        commit = hashlib.sha1(hub_id.encode()).hexdigest()
+        repo = cache / ("models--" + hub_id.replace("/", "--"))
+        snapshot = repo / "snapshots" / commit
+        tokenizer.save_pretrained(snapshot)
+        model.save_pretrained(snapshot, safe_serialization=True)
+        # the Hub's tokenizer_config.json of these models holds only a few keys: the class comes from config.json
+        (snapshot / "tokenizer_config.json").write_text(json.dumps(tokenizer_config) + "\n")
+        for extra in ("special_tokens_map.json", "chat_template.jinja"):
+            (snapshot / extra).unlink(missing_ok=True)
+        (repo / "refs").mkdir(parents=True, exist_ok=True)
+        (repo / "refs" / "main").write_text(commit)
+    return cache
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(write_cache(Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/hub-standins")))

@@ -1,0 +1,63 @@
+"""The hub profile, proven without a network: every notebook runs against hub-shaped stand-ins.
+
+`tests/hub_standins.py` writes tiny random checkpoints with the Hub models' shapes of trouble (gpt2 without a
+pad token, bos = eos, a larger vocabulary, 1,024 positions; an uncased BERT with a pooler; a T5 with 100
+sentinels and a model vocabulary larger than its tokenizer's) into a temporary Hugging Face cache under the
+ids `gpt2`, `bert-base-uncased` and `google/flan-t5-small`. With HF_HUB_OFFLINE=1 the notebooks'
+`from_pretrained("gpt2")` finds them through the library's real cache lookup.
+
+What this proves: every code path the hub profile takes runs (loading by hub id, padding without a pad token,
+vocabularies and position counts that are not the zoo's, a checkpoint with pre-training heads). What only a
+networked run can prove: the claims that need a *trained* model (the notebooks skip those off the zoo, as they
+would with the real checkpoints' different numbers), and the real checkpoints' own files. The module's second half
+lives in test_hub_profile_second_half.py. The training budgets
+are cut to keep `make test` short; each notebook's asserts that hold for any model still run.
+"""
+
+import subprocess
+import sys
+
+import papermill
+import pytest
+
+from helpers.params import load_profile
+from tests.hub_standins import HUB_IDS
+from tests.test_notebooks import IDS, NOTEBOOKS, ROOT, parameter_names
+
+SMALL_BUDGETS = {"finetune_steps": 10, "n_items": 40, "compare_steps": 20, "warmstart_steps": 10, "head_steps": 10,
+                 "job_steps": 20, "sweep_widths": [32]}
+# two modules, so that pytest-xdist (--dist loadfile) can give them to both workers
+FIRST = [(p, i) for p, i in zip(NOTEBOOKS, IDS) if i < "04"]
+SECOND = [(p, i) for p, i in zip(NOTEBOOKS, IDS) if i >= "04"]
+
+
+SHAPES = """
+from helpers import zoo
+gpt_tokenizer, gpt = zoo.load("gpt2", task="causal-lm")
+assert gpt_tokenizer.pad_token is None and gpt_tokenizer.bos_token == gpt_tokenizer.eos_token == "<|endoftext|>"
+assert gpt.config.n_positions == 1024 and len(gpt_tokenizer) > 2 * len(zoo.load_tokenizer("tiny-gpt2"))
+assert zoo.load_tokenizer("bert-base-uncased").tokenize("The CAT") == ["the", "cat"]
+t5_tokenizer, t5 = zoo.load("google/flan-t5-small", task="seq2seq-lm")
+assert t5_tokenizer.convert_tokens_to_ids("<extra_id_99>") != t5_tokenizer.unk_token_id
+assert t5.config.vocab_size > len(t5_tokenizer) and not t5.config.scale_decoder_outputs and t5.config.is_gated_act
+print("ok")
+"""
+
+
+def test_the_stand_ins_load_by_hub_id_through_the_cache_with_the_hub_models_shapes(offline_hub):
+    # a fresh process: huggingface_hub reads HF_HUB_CACHE when it is imported
+    done = subprocess.run([sys.executable, "-c", SHAPES], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    assert sorted(p.name for p in offline_hub.iterdir()) == sorted("models--" + h.replace("/", "--") for h in HUB_IDS)
+
+
+def run_with_the_hub_profile(path, tmp_path):
+    names = parameter_names(path)
+    values = {**load_profile("hub"), **SMALL_BUDGETS}
+    papermill.execute_notebook(str(path), str(tmp_path / path.name), kernel_name="python3", cwd=str(path.parent),
+                               progress_bar=False, parameters={k: v for k, v in values.items() if k in names})
+
+
+@pytest.mark.parametrize("path", [p for p, _ in FIRST], ids=[i for _, i in FIRST])
+def test_the_notebook_runs_with_the_hub_profile_against_hub_shaped_stand_ins(path, offline_hub, tmp_path):
+    run_with_the_hub_profile(path, tmp_path)
