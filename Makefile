@@ -66,13 +66,12 @@ bench: $(STAMP)
 zoo: $(STAMP)
 	$(PY) scripts/build_zoo.py
 
-# re-execute the committed notebooks in place, as the tests will (after editing one, or upgrading a pin)
+# re-execute the committed notebooks in place through the runner of make execute (after editing one, or upgrading a pin)
 refresh: $(STAMP)
-	cd notebooks && for nb in $(or $(NOTEBOOKS:notebooks/%=%),$(notdir $(wildcard notebooks/[0-9]*.ipynb)) $(patsubst notebooks/%,%,$(wildcard notebooks/jobs/*.ipynb))); do \
-		echo "executing $$nb"; ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
+	$(PY) scripts/execute.py --inplace $(NOTEBOOKS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check helpers scripts tests
+	$(VENV)/bin/ruff check helpers scripts tests notebooks
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -1,11 +1,15 @@
-"""Runtime plumbing: device and dtype choice, one seeding call, an environment report."""
+"""Runtime plumbing: device and dtype choice, one seeding call, quieting the libraries, an environment report."""
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import random
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -92,3 +96,26 @@ def environment_report() -> str:
     env = environment()
     width = max(map(len, env))
     return "\n".join(f"{key:<{width}}  {value}" for key, value in env.items())
+
+
+@contextmanager
+def quiet_libraries() -> Iterator[None]:
+    """For one block: transformers' and accelerate's log messages below ERROR, and Python warnings, are not shown.
+
+    Use it only where the cell shows the point another way (a load report whose rows come in a different
+    order each run, printed sorted instead; a warning the cell measures), and say so in the cell.
+    """
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    accelerate = logging.getLogger("accelerate")
+    accelerate_level = accelerate.level
+    hf_logging.set_verbosity_error()
+    accelerate.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        hf_logging.set_verbosity(level)
+        accelerate.setLevel(accelerate_level)

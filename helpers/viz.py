@@ -1,10 +1,28 @@
-"""Matplotlib figures the notebooks share: loss curves, token probabilities, attention-like matrices."""
+"""What the notebooks show: Markdown tables, and matplotlib figures (loss curves, token probabilities, matrices)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
+
+
+def table(rows: Sequence[Mapping[str, object]], caption: str = ""):
+    """A Markdown table, shown by Jupyter, of dict rows: the columns are the first row's keys, in order.
+
+    Values are shown with str(): format numbers in the row (f"{x:.1%}") where the reader needs a unit.
+    A caption, if any, is a Markdown paragraph above the table.
+    """
+    from IPython.display import Markdown
+
+    if not rows:
+        raise ValueError("a table needs at least one row")
+    columns = list(rows[0])
+    if any(list(row) != columns for row in rows):
+        raise ValueError(f"every row needs the same columns, in the same order: {columns}")
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(value).replace("\n", " ") for value in row.values()) + " |" for row in rows]
+    return Markdown((caption + "\n\n" if caption else "") + "\n".join(lines))
 
 
 def loss_curve(losses: Sequence[float], title: str = "training loss", smooth: int = 20, ax=None):

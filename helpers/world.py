@@ -124,6 +124,14 @@ class Grammar:
             raise ValueError(f"not a TinyWorld story: {text!r}")
         return story
 
+    def accepts(self, text: str) -> bool:
+        """Whether the text is a story of this grammar (whitespace aside): `parse` without the exception."""
+        try:
+            self.parse(text)
+        except ValueError:
+            return False
+        return True
+
     @cached_property
     def entropy(self) -> float:
         """The exact entropy of the story distribution in nats: E[-log p(story)]."""

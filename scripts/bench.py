@@ -12,18 +12,27 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT))
-from execute import run_one
-
 from helpers.params import load_profile
 from helpers.runtime import environment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_one(notebook: Path, profile: str, folder: Path) -> dict:
+    """One notebook through scripts/execute.py (the runner of make execute), in a folder of its own."""
+    out = folder / notebook.stem
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "execute.py"), "--profile", profile, "--out", str(out),
+                    str(notebook)], capture_output=True, text=True, check=False)
+    summary = out / "summary.json"
+    if not summary.exists():
+        return {"notebook": notebook.name, "status": "failed", "seconds": 0.0, "error": "no summary written"}
+    return json.loads(summary.read_text())["notebooks"][0]
 
 
 def main() -> int:
@@ -31,7 +40,7 @@ def main() -> int:
     parser.add_argument("--profile", default="cpu")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    profile = load_profile(args.profile)
+    load_profile(args.profile)                    # an unknown profile stops here, with the profiles that exist
     notebooks = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
     out = ROOT / "runs" / "bench"
     modes = {}
@@ -41,7 +50,7 @@ def main() -> int:
         print(f"{mode}: {len(notebooks)} notebooks", flush=True)
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=workers) as pool:     # each notebook runs in its own kernel process
-            results = list(pool.map(run_one, notebooks, [profile] * len(notebooks), [folder] * len(notebooks)))
+            results = list(pool.map(run_one, notebooks, [args.profile] * len(notebooks), [folder] * len(notebooks)))
         wall = time.perf_counter() - start
         for r in results:
             print(f"  {r['status']:>6} {r['seconds']:6.1f} s  {r['notebook']}  {r['error']}", flush=True)

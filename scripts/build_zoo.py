@@ -14,7 +14,6 @@ import json
 import math
 import shutil
 import string
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -34,8 +33,7 @@ from transformers import (
     T5Tokenizer,
 )
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from helpers import metrics
+from helpers import batches, metrics
 from helpers.runtime import seed_everything
 from helpers.train import train
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
@@ -99,37 +97,10 @@ def t5_tokenizer(texts: list[str]) -> T5Tokenizer:
 
 
 # --------------------------------------------------------------------------- training data
-def padded_batches(tokenizer, texts: list[str], batch_size: int, generator: torch.Generator):
-    """Endless shuffled batches, one text per row, padded; padding is excluded from the loss."""
-    while True:
-        order = torch.randperm(len(texts), generator=generator).tolist()
-        for i in range(0, len(order) - batch_size + 1, batch_size):
-            enc = tokenizer([texts[j] for j in order[i:i + batch_size]], return_tensors="pt", padding=True)
-            labels = enc.input_ids.masked_fill(enc.attention_mask == 0, -100)
-            yield {"input_ids": enc.input_ids, "attention_mask": enc.attention_mask, "labels": labels}
-
-
-def mlm_batches(tokenizer, texts: list[str], batch_size: int, generator: torch.Generator,
-                mlm_probability: float):
-    """Endless batches masked by DataCollatorForLanguageModeling (80 % [MASK], 10 % random, 10 % kept)."""
+def mlm_batches(tokenizer, texts: list[str], batch_size: int, seed: int, mlm_probability: float):
+    """Endless shuffled batches masked by DataCollatorForLanguageModeling (80 % [MASK], 10 % random, 10 % kept)."""
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=mlm_probability)
-    while True:
-        order = torch.randperm(len(texts), generator=generator).tolist()
-        for i in range(0, len(order) - batch_size + 1, batch_size):
-            rows = [tokenizer(texts[j]) for j in order[i:i + batch_size]]
-            yield dict(collator(rows))
-
-
-def seq2seq_batches(tokenizer, pairs: list[tuple[str, str]], batch_size: int, generator: torch.Generator):
-    """Endless batches of (prefix + english -> toy); the model shifts `labels` right itself."""
-    while True:
-        order = torch.randperm(len(pairs), generator=generator).tolist()
-        for i in range(0, len(order) - batch_size + 1, batch_size):
-            chunk = [pairs[j] for j in order[i:i + batch_size]]
-            enc = tokenizer([TRANSLATE_PREFIX + e for e, _ in chunk], return_tensors="pt", padding=True)
-            target = tokenizer([t for _, t in chunk], return_tensors="pt", padding=True).input_ids
-            yield {"input_ids": enc.input_ids, "attention_mask": enc.attention_mask,
-                   "labels": target.masked_fill(target == tokenizer.pad_token_id, -100)}
+    return batches.shuffled(texts, lambda rows: dict(collator([tokenizer(t) for t in rows])), batch_size, seed)
 
 
 # --------------------------------------------------------------------------- the three models
@@ -142,8 +113,8 @@ def build_gpt2(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
     seed_everything(SEED)
     model = GPT2LMHeadModel(config)
     stories = [metrics.story_input(tokenizer, t) for t in world.texts("train")]
-    batches = padded_batches(tokenizer, stories, 32, torch.Generator().manual_seed(SEED))
-    history = train(model, batches, steps=6000, lr=3e-3, max_seconds=seconds, desc="tiny-gpt2")
+    stream = batches.shuffled(stories, lambda rows: batches.causal_lm(tokenizer, rows), 32, SEED)
+    history = train(model, stream, steps=6000, lr=3e-3, max_seconds=seconds, desc="tiny-gpt2")
     test = world_eval.stories("test")
     nll = metrics.sequence_nll(model, tokenizer, [s.text for s in test])
     true_nll = [-s.logprob for s in test]
@@ -165,9 +136,8 @@ def build_bert(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
                         pad_token_id=tokenizer.pad_token_id)
     seed_everything(SEED)
     model = BertForMaskedLM(config)
-    batches = mlm_batches(tokenizer, world.texts("train"), 32, torch.Generator().manual_seed(SEED),
-                          mlm_probability=0.15)
-    history = train(model, batches, steps=3000, lr=2e-3, max_seconds=seconds, desc="tiny-bert")
+    stream = mlm_batches(tokenizer, world.texts("train"), 32, SEED, mlm_probability=0.15)
+    history = train(model, stream, steps=3000, lr=2e-3, max_seconds=seconds, desc="tiny-bert")
     scores: dict = {}
     for side in ("left", "right"):
         items = world_eval.mask_items("test", side)
@@ -185,8 +155,9 @@ def build_t5(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
                       decoder_start_token_id=tokenizer.pad_token_id, tie_word_embeddings=True)
     seed_everything(SEED)
     model = T5ForConditionalGeneration(config)
-    batches = seq2seq_batches(tokenizer, world.translation_pairs("train"), 32, torch.Generator().manual_seed(SEED))
-    history = train(model, batches, steps=1200, lr=1e-3, max_seconds=seconds, desc="tiny-t5")
+    stream = batches.shuffled(world.translation_pairs("train"), lambda rows: batches.seq2seq(
+        tokenizer, [TRANSLATE_PREFIX + e for e, _ in rows], [t for _, t in rows]), 32, SEED)
+    history = train(model, stream, steps=1200, lr=1e-3, max_seconds=seconds, desc="tiny-t5")
     pairs = world_eval.translation_pairs("test")
     predicted = metrics.translate_batch(model, tokenizer, [e for e, _ in pairs], prefix=TRANSLATE_PREFIX)
     scores = {"test pairs": len(pairs),

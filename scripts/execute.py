@@ -1,6 +1,7 @@
 """Run the notebooks headless with papermill under one profile (make execute PROFILE=cpu).
 
     python scripts/execute.py --profile cpu [notebooks/01_three_families.ipynb ...]
+    python scripts/execute.py --inplace [notebooks/...]        # make refresh: re-execute the committed notebooks
 
 Each notebook runs with the profile's values (only the keys its `parameters` cell has) into
 runs/<profile>/; a failing notebook does not stop the others. runs/<profile>/summary.json and
@@ -8,6 +9,9 @@ summary.md list, per notebook, its status, seconds and the key metrics it record
 (helpers.record.record_metrics), with the device and library versions. The exit code is non-zero when
 any notebook failed. A profile whose device this machine lacks (gpu on a laptop) stops before the first
 notebook with one clear message.
+
+With --inplace (make refresh) each notebook runs with its own parameters cell (nothing injected) and its
+outputs replace the committed ones, papermill's run metadata left out; the first failure stops the refresh.
 """
 
 from __future__ import annotations
@@ -19,14 +23,15 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import papermill
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 from helpers.params import ParameterError, load_profile
 from helpers.record import read_records
 from helpers.runtime import environment, pick_device, pick_dtype
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def parameter_names(notebook: Path) -> set[str]:
@@ -76,6 +81,27 @@ def run_one(notebook: Path, profile: dict, out_dir: Path) -> dict:
             "error": error.splitlines()[0][:300] if error else "", "metrics": metrics}
 
 
+def shown(path: Path) -> Path:
+    """A path relative to the project where it lies inside it."""
+    try:
+        return path.resolve().relative_to(ROOT)
+    except ValueError:
+        return path
+
+
+def refresh(notebook: Path) -> float:
+    """Re-execute a notebook in place with its own parameters; its outputs become the committed ones."""
+    start = time.perf_counter()
+    papermill.execute_notebook(str(notebook), str(notebook), kernel_name="python3", cwd=str(notebook.parent),
+                               progress_bar=False)
+    executed = nbformat.read(notebook, as_version=4)
+    executed.metadata.pop("papermill", None)              # run times and this machine's paths: not content
+    for cell in executed.cells:
+        cell.metadata.pop("papermill", None)
+    nbformat.write(executed, notebook)
+    return time.perf_counter() - start
+
+
 def write_summary(out_dir: Path, profile_name: str, profile: dict, results: list[dict], note: str = "") -> None:
     env = environment()
     device = profile.get("device", "cpu")
@@ -115,8 +141,25 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="output folder (default runs/<profile>)")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="override one parameter (repeatable), e.g. -p seed=1; the value is read as YAML")
+    parser.add_argument("--inplace", action="store_true",
+                        help="re-execute the notebooks in place with their own parameters (make refresh)")
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args()
+    if args.inplace:
+        if args.param or args.out or args.profile != "cpu":
+            print("--inplace runs each notebook with its own parameters cell: drop --profile, -p and --out",
+                  file=sys.stderr)
+            return 2
+        notebooks = [n.resolve() for n in args.notebooks] or sorted(
+            n for n in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in n.parts)
+        for notebook in notebooks:
+            try:
+                seconds = refresh(notebook)
+            except papermill.PapermillExecutionError as failure:
+                print(f"failed  {shown(notebook)}: {failure.ename}: {failure.evalue}", file=sys.stderr)
+                return 1
+            print(f"refreshed {seconds:6.1f} s  {shown(notebook)}", flush=True)
+        return 0
     try:
         profile = {**load_profile(args.profile), **overrides(args.param)}
         check_names(profile)
@@ -149,11 +192,7 @@ def main() -> int:
               + (f"  ({result['error']})" if result["error"] else ""), flush=True)
         write_summary(out_dir, args.profile, profile, results)      # after each notebook: a stopped run keeps its part
     failed = [r["notebook"] for r in results if r["status"] != "passed"]
-    try:
-        where = out_dir.resolve().relative_to(ROOT)
-    except ValueError:
-        where = out_dir
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed; summary in {where}/summary.md")
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed; summary in {shown(out_dir)}/summary.md")
     return 1 if failed else 0
 
 

@@ -132,3 +132,16 @@ def test_inside_a_notebook_a_misspelt_parameter_is_named_in_the_first_output(tmp
     text = "".join("".join(o.get("text", "")) for o in check["outputs"])
     assert text.startswith("note: 'sead' is not a parameter of this notebook, so setting it changes nothing; "
                            "did you mean 'seed'?") and "seed is 0" in text
+
+
+def test_inplace_refresh_replaces_outputs_without_injecting_parameters_or_run_metadata(tmp_path):
+    notebook = small_notebook(tmp_path / "refresh.ipynb", "print(seed + 41)")
+    done = subprocess.run(EXECUTE + ["--inplace", str(notebook)], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    refreshed = json.loads(notebook.read_text())
+    assert [c["id"] for c in refreshed["cells"]] == ["p", "c0"]                   # no injected-parameters cell
+    assert "".join(refreshed["cells"][1]["outputs"][0]["text"]) == "41\n"
+    assert "papermill" not in refreshed["metadata"] and all("papermill" not in c["metadata"] for c in refreshed["cells"])
+    refused = subprocess.run(EXECUTE + ["--inplace", "-p", "seed=1", str(notebook)], capture_output=True, text=True,
+                             check=False, cwd=ROOT)
+    assert refused.returncode == 2 and "--inplace runs each notebook with its own parameters" in refused.stderr

@@ -59,3 +59,22 @@ def test_library_loading_bars_are_off_when_progress_is_off():
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                               env={**env, "LMF_PROGRESS": value})
         assert done.stdout.strip() == expected, (value, done.stderr[-500:])
+
+
+def test_quiet_libraries_hides_library_logs_and_warnings_for_the_block_only(capsys):
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    from helpers.runtime import quiet_libraries
+
+    before = hf_logging.get_verbosity()
+    with quiet_libraries():
+        hf_logging.get_logger("transformers").warning("hidden")
+        warnings.warn("hidden too", UserWarning, stacklevel=1)
+        assert hf_logging.get_verbosity() == hf_logging.ERROR
+    assert hf_logging.get_verbosity() == before
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn("shown", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in caught] == ["shown"]

@@ -120,3 +120,9 @@ def test_bad_arguments_say_what_is_accepted(world):
         world.mask_items("test", side="middle")
     with pytest.raises(TypeError, match="seed must be an int"):
         TinyWorld(seed="0")
+
+
+def test_accepts_is_parse_without_the_exception(world):
+    story = world.texts("test")[0]
+    assert world.grammar.accepts(story) and world.grammar.accepts("  " + story + " ")
+    assert not world.grammar.accepts(story.replace(" is in ", " is on ", 1)) and not world.grammar.accepts("")
