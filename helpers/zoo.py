@@ -28,6 +28,8 @@ from transformers import (
 )
 
 ZOO_DIR = Path(os.environ.get("LMF_ZOO_DIR", Path(__file__).resolve().parent.parent / "zoo"))
+# The quality each zoo model must reach on the TinyWorld test split: the build prints it, tests/test_zoo.py holds it
+QUALITY_TARGETS = {"nll_over_entropy_max": 1.10, "fill_mask_accuracy_min": 0.95, "translation_exact_match_min": 0.95}
 
 
 @dataclass(frozen=True)

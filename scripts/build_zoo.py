@@ -37,13 +37,13 @@ from helpers import batches, metrics
 from helpers.runtime import seed_everything
 from helpers.train import train
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
-from helpers.zoo import ZOO_DIR
+from helpers.zoo import QUALITY_TARGETS, ZOO_DIR
 
 SEED = 0
 N_TRAIN_STORIES = 80_000          # the training stories are fresh draws, never the test split's
 MAX_POSITIONS = 128
 N_SENTINELS = 16                  # <extra_id_0> ... <extra_id_15> for T5 span corruption
-TARGETS = {"nll_over_entropy_max": 1.10, "fill_mask_accuracy_min": 0.95, "translation_exact_match_min": 0.95}
+TARGETS = QUALITY_TARGETS
 
 
 # --------------------------------------------------------------------------- the corpus and its words

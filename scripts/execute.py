@@ -94,12 +94,19 @@ def refresh(notebook: Path) -> float:
     start = time.perf_counter()
     papermill.execute_notebook(str(notebook), str(notebook), kernel_name="python3", cwd=str(notebook.parent),
                                progress_bar=False)
+    strip_run_metadata(notebook)
+    return time.perf_counter() - start
+
+
+def strip_run_metadata(notebook: Path) -> None:
+    """Leave out what papermill adds that is not content: run times, this machine's paths, empty tag lists."""
     executed = nbformat.read(notebook, as_version=4)
-    executed.metadata.pop("papermill", None)              # run times and this machine's paths: not content
+    executed.metadata.pop("papermill", None)
     for cell in executed.cells:
         cell.metadata.pop("papermill", None)
+        if cell.metadata.get("tags") == []:
+            del cell.metadata["tags"]
     nbformat.write(executed, notebook)
-    return time.perf_counter() - start
 
 
 def write_summary(out_dir: Path, profile_name: str, profile: dict, results: list[dict], note: str = "") -> None:

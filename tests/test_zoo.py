@@ -8,9 +8,9 @@ import torch
 from helpers import metrics, zoo
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
 
-NLL_OVER_ENTROPY_MAX = 1.10
-FILL_MASK_MIN = 0.95
-EXACT_MATCH_MIN = 0.95
+NLL_OVER_ENTROPY_MAX = zoo.QUALITY_TARGETS["nll_over_entropy_max"]
+FILL_MASK_MIN = zoo.QUALITY_TARGETS["fill_mask_accuracy_min"]
+EXACT_MATCH_MIN = zoo.QUALITY_TARGETS["translation_exact_match_min"]
 
 
 @pytest.fixture(scope="module")
