@@ -71,7 +71,7 @@ refresh: $(STAMP)
 	$(PY) scripts/execute.py --inplace $(NOTEBOOKS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check helpers scripts tests notebooks
+	$(VENV)/bin/ruff check helpers workbook scripts tests notebooks
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

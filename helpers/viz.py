@@ -47,12 +47,14 @@ def token_bars(tokens: Sequence[str], probs: Sequence[float], title: str = "next
 
 
 def matrix(values, row_labels: Sequence[str], col_labels: Sequence[str], title: str,
-           xlabel: str = "key position", ylabel: str = "query position", ax=None):
+           xlabel: str = "key position", ylabel: str = "query position", ax=None, colorbar: bool = True,
+           fontsize: float | None = None):
     """A heatmap of a 2-D array (an attention mask or attention weights) with token labels."""
     ax = ax or plt.subplots(figsize=(0.35 * len(col_labels) + 2, 0.35 * len(row_labels) + 1.5))[1]
     image = ax.imshow(values, cmap="viridis", vmin=0)
-    ax.set_xticks(range(len(col_labels)), col_labels, rotation=90)
-    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.set_xticks(range(len(col_labels)), col_labels, rotation=90, fontsize=fontsize)
+    ax.set_yticks(range(len(row_labels)), row_labels, fontsize=fontsize)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-    ax.figure.colorbar(image, ax=ax, fraction=0.046)
+    if colorbar:
+        ax.figure.colorbar(image, ax=ax, fraction=0.046)
     return ax

@@ -1,0 +1,28 @@
+"""Hidden cases the checkers share: zoo models (loaded once) and TinyWorld sentences the notebooks do not show."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import torch
+
+from helpers import zoo
+from helpers.world import TinyWorld
+
+HIDDEN_SEED = 9173          # a world of its own: none of its sentences is printed by a notebook
+
+
+@cache
+def model(name: str, task: str = "base"):
+    tokenizer, loaded = zoo.load(name, task=task)
+    return tokenizer, loaded.eval()
+
+
+@cache
+def sentences(n: int = 4) -> tuple[str, ...]:
+    return tuple(TinyWorld(seed=HIDDEN_SEED, n_stories=200).texts("test")[:n])
+
+
+def same(a, b, tolerance: float = 1e-4) -> bool:
+    a, b = torch.as_tensor(a, dtype=torch.float32), torch.as_tensor(b, dtype=torch.float32)
+    return a.shape == b.shape and torch.allclose(a, b, atol=tolerance, rtol=tolerance)
