@@ -32,7 +32,7 @@ export LMF_PROGRESS ?= 0
 export PYTHONHASHSEED := 0
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install lab execute test zoo refresh bench lint clean
+.PHONY: install lab execute test zoo refresh bench lint clean browser
 
 install: $(STAMP)
 
@@ -52,9 +52,16 @@ lab: $(STAMP)
 execute: $(STAMP)
 	$(PY) scripts/execute.py --profile $(PROFILE) $(foreach p,$(PARAMS),-p $(p)) $(NOTEBOOKS)
 
+# the browser test drives Debian's chromium (never a downloaded one); as root, make test installs it when absent
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { if [ "$$(id -u)" = 0 ]; then echo "installing Debian's chromium for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; \
+		else echo "the browser test needs Debian's chromium and will be skipped: sudo apt-get install chromium"; fi; }
+
 # two pytest workers (one thread each); --dist loadfile keeps the cells of one notebook on one worker and kernel
 TEST_WORKERS ?= 2
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--nbval-current-env --nbval-cell-timeout 300 -p no:randomly -q \
 		-n $(TEST_WORKERS) --dist loadfile --durations 15 $(PYTEST_ARGS)

@@ -7,6 +7,7 @@ the hub, which needs a network; offline it fails at once with one sentence, not 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+import huggingface_hub
 import transformers
 from transformers import (
     AutoModel,
@@ -26,6 +28,28 @@ from transformers import (
     AutoModelForTokenClassification,
     AutoTokenizer,
 )
+
+from . import progress_enabled
+
+# transformers draws a "Loading weights" bar for every model it loads; in a notebook each one stays behind as a
+# finished widget (five in one cell of 05). Loading a checkpoint from disk takes no time worth a bar: off. The
+# Hub's download bars (the hub profile) stay on in an interactive session.
+transformers.utils.logging.disable_progress_bar()
+if progress_enabled():
+    huggingface_hub.utils.enable_progress_bars()
+
+
+class _NotLossTypeNone(logging.Filter):
+    """transformers 5.23 says "`loss_type=None` was set in the config but it is unrecognized. Using the default
+    loss: `ForCausalLMLoss`" for every GPT-2 whose config predates loss_type: a false alarm (it is the right
+    loss) that would sit in the output of every training cell. This one message is dropped; nothing else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`loss_type=None` was set in the config but it is unrecognized" not in record.getMessage()
+
+
+for _handler in transformers.utils.logging._get_library_root_logger().handlers:
+    _handler.addFilter(_NotLossTypeNone())
 
 ZOO_DIR = Path(os.environ.get("LMF_ZOO_DIR", Path(__file__).resolve().parent.parent / "zoo"))
 # The quality each zoo model must reach on the TinyWorld test split: the build prints it, tests/test_zoo.py holds it

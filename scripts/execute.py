@@ -99,9 +99,13 @@ def refresh(notebook: Path) -> float:
 
 
 def strip_run_metadata(notebook: Path) -> None:
-    """Leave out what papermill adds that is not content: run times, this machine's paths, empty tag lists."""
+    """Leave out what is not content: papermill's run times and paths, empty tag lists, unused widget state."""
     executed = nbformat.read(notebook, as_version=4)
     executed.metadata.pop("papermill", None)
+    views = [o for c in executed.cells for o in c.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    if not views:              # widget state that no output shows: JupyterLab would flag the file as changed on open
+        executed.metadata.pop("widgets", None)
     for cell in executed.cells:
         cell.metadata.pop("papermill", None)
         if cell.metadata.get("tags") == []:

@@ -42,7 +42,7 @@ IGNORED_OUTPUTS = {
     "02_causal_lm.ipynb": 3,         # the fine-tune, its result, record_metrics
     "03_masked_lm.ipynb": 1,         # record_metrics
     "04_seq2seq.ipynb": 4,           # the from-scratch race (training, scores), BERT->GPT-2 training, record_metrics
-    "05_task_heads.ipynb": 8,        # ten fine-tunes in six cells, record_metrics, the summary table
+    "05_task_heads.ipynb": 9,        # ten fine-tunes in six cells, the choice playground, record_metrics, the summary table
     "06_myth_check.ipynb": 0,
     "07_scaling_out.ipynb": 5,       # the sweep's table and verdict, bf16 loss, DDP losses and sha1, record_metrics
     "train_tiny_gpt2.ipynb": 3,      # training, its NLL, record_metrics
@@ -143,3 +143,11 @@ def test_check_params_names_every_variable_of_the_parameters_cell(path):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check_params":
                 checked |= {keyword.arg for keyword in node.keywords if keyword.arg}
     assert parameter_names(path) <= checked, f"not checked: {sorted(parameter_names(path) - checked)}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_widget_state_that_no_output_shows(path):
+    notebook = json.loads(path.read_text())
+    views = [o for c in notebook["cells"] for o in c.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert views or "widgets" not in notebook["metadata"], "unused widget state: JupyterLab shows the file as changed"

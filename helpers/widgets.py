@@ -1,0 +1,254 @@
+"""Playgrounds: move a knob and see the model answer. Each is a plain function that returns what it shows
+(`*_view`, unit-tested without a browser) and a `*_playground` that puts ipywidgets controls on it.
+
+Offline by construction: ipywidgets' own controls and matplotlib figures, nothing from a CDN. In JupyterLab
+(`make lab`) the controls are live. Where nobody can move them (papermill, nbval, `make test`, which set
+LMF_PROGRESS=0) a playground shows a static snapshot of its first state instead, so that saved outputs
+carry no widget state and stay stable.
+"""
+
+from __future__ import annotations
+
+import torch
+from transformers import TopKLogitsWarper, TopPLogitsWarper
+
+from . import progress_enabled
+
+STRATEGIES = ("greedy", "beam search", "sampling")
+
+
+# --------------------------------------------------------------------------- the views: plain functions
+@torch.no_grad()
+def next_token_view(model, tokenizer, prompt: str, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
+                    n: int = 10) -> list[dict]:
+    """The n most likely next tokens after bos + prompt at this temperature, and whether top-k / top-p keep each."""
+    if temperature <= 0:
+        raise ValueError("temperature must be > 0")
+    ids = tokenizer(tokenizer.bos_token + prompt, return_tensors="pt").to(model.device)
+    logits = model(**ids).logits[0, -1:].float() / temperature
+    kept = logits.clone()
+    if top_k:
+        kept = TopKLogitsWarper(top_k)(None, kept)
+    if top_p < 1.0:
+        kept = TopPLogitsWarper(top_p)(None, kept)
+    probs = logits.softmax(-1)[0]
+    top = probs.topk(n)
+    return [{"token": tokenizer.decode([i]), "probability": p, "kept": bool(torch.isfinite(kept[0, i]))}
+            for i, p in zip(top.indices.tolist(), top.values.tolist())]
+
+
+@torch.no_grad()
+def generation_view(model, tokenizer, grammar, prompt: str, strategy: str = "greedy", temperature: float = 1.0,
+                    top_k: int = 0, top_p: float = 1.0, max_new_tokens: int = 24, seed: int = 0) -> dict:
+    """The continuation under one strategy, whether the grammar accepts prompt + continuation, and the next tokens."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {', '.join(STRATEGIES)}")
+    settings = {"greedy": {"do_sample": False}, "beam search": {"do_sample": False, "num_beams": 4},
+                "sampling": {"do_sample": True, "temperature": temperature, "top_k": top_k, "top_p": top_p}}[strategy]
+    ids = tokenizer(tokenizer.bos_token + prompt, return_tensors="pt").to(model.device)
+    torch.manual_seed(seed)
+    output = model.generate(**ids, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id, **settings)
+    continuation = tokenizer.decode(output[0, ids.input_ids.shape[1]:], skip_special_tokens=True)
+    text = (prompt + continuation).strip()
+    return {"continuation": continuation, "text": text, "grammatical": grammar.accepts(text),
+            "next_tokens": next_token_view(model, tokenizer, prompt, temperature, top_k, top_p)}
+
+
+@torch.no_grad()
+def fill_mask_view(bert, bert_tokenizer, gpt, gpt_tokenizer, sentence: str, k: int = 5) -> dict:
+    """BERT's top k at the mask of `sentence`, and GPT-2's top k for the same slot from the left context only."""
+    mask = bert_tokenizer.mask_token
+    if sentence.count(mask) != 1:
+        raise ValueError(f"the sentence needs exactly one {mask}")
+    ids = bert_tokenizer(sentence, return_tensors="pt").to(bert.device)
+    position = ids.input_ids[0].tolist().index(bert_tokenizer.mask_token_id)
+    bert_top = bert(**ids).logits[0, position].softmax(-1).topk(k)
+    left = sentence.split(mask)[0].rstrip()
+    gpt_ids = gpt_tokenizer(gpt_tokenizer.bos_token + left, return_tensors="pt").to(gpt.device)
+    gpt_top = gpt(**gpt_ids).logits[0, -1].softmax(-1).topk(k)
+    return {"left context": left,
+            "bert": [(bert_tokenizer.convert_ids_to_tokens(i), p) for i, p in zip(bert_top.indices.tolist(),
+                                                                                  bert_top.values.tolist())],
+            "gpt2": [(gpt_tokenizer.decode([i]).strip(), p) for i, p in zip(gpt_top.indices.tolist(),
+                                                                          gpt_top.values.tolist())]}
+
+
+@torch.no_grad()
+def attention_view(model, tokenizer, text: str, layer: int, head: int, kind: str = "self", target: str = "") -> dict:
+    """One head's attention weights as a [queries, keys] matrix with token labels.
+
+    kind: "self" for GPT-2 / BERT; "encoder", "decoder" or "cross" for T5 (which also needs `target`).
+    The model must be loaded with attn_implementation="eager" (other kernels return no weights).
+    """
+    ids = tokenizer(text, return_tensors="pt").to(model.device)
+    source = tokenizer.convert_ids_to_tokens(ids.input_ids[0])
+    if kind == "self":
+        attentions, rows, cols = model(**ids, output_attentions=True).attentions, source, source
+    elif kind in ("encoder", "decoder", "cross"):
+        labels = tokenizer(target, return_tensors="pt").input_ids.to(model.device)
+        out = model(**ids, labels=labels, output_attentions=True)
+        attentions = {"encoder": out.encoder_attentions, "decoder": out.decoder_attentions,
+                      "cross": out.cross_attentions}[kind]
+        labels_tokens = tokenizer.convert_ids_to_tokens(labels[0])
+        rows, cols = {"encoder": (source, source), "decoder": (labels_tokens, labels_tokens),
+                      "cross": (labels_tokens, source)}[kind]
+    else:
+        raise ValueError("kind must be 'self', 'encoder', 'decoder' or 'cross'")
+    if not attentions or attentions[0] is None:
+        raise ValueError("this model returned no attention weights: load it with attn_implementation='eager'")
+    if not (0 <= layer < len(attentions) and 0 <= head < attentions[0].shape[1]):
+        raise ValueError(f"layer must be in 0..{len(attentions) - 1} and head in 0..{attentions[0].shape[1] - 1}")
+    return {"weights": attentions[layer][0, head].float().cpu(), "rows": rows, "cols": cols,
+            "title": f"{kind} attention, layer {layer}, head {head}"}
+
+
+@torch.no_grad()
+def choice_view(double_heads, choice_tokenizer, lm, lm_tokenizer, context: str, endings: list[str]) -> dict:
+    """GPT2DoubleHeadsModel's choice probabilities next to the LM's log-likelihood of each ending."""
+    texts = [choice_tokenizer.bos_token + context + " " + e + choice_tokenizer.cls_token for e in endings]
+    enc = choice_tokenizer(texts, return_tensors="pt", padding=True).to(double_heads.device)
+    input_ids = enc.input_ids[None]
+    mc_token_ids = (input_ids == choice_tokenizer.cls_token_id).int().argmax(-1)
+    choice = double_heads(input_ids=input_ids, attention_mask=enc.attention_mask[None],
+                          mc_token_ids=mc_token_ids).mc_logits.softmax(-1)[0]
+    likelihoods = []
+    for ending in endings:
+        prefix = lm_tokenizer(lm_tokenizer.bos_token + context, return_tensors="pt").input_ids
+        full = lm_tokenizer(lm_tokenizer.bos_token + context + " " + ending, return_tensors="pt").input_ids.to(lm.device)
+        logprobs = lm(full).logits[0, :-1].log_softmax(-1).gather(-1, full[0, 1:, None])[:, 0]
+        likelihoods.append(logprobs[prefix.shape[1] - 1:].sum().item())
+    return {"endings": list(endings), "choice probability": choice.tolist(), "LM log-likelihood": likelihoods}
+
+
+# --------------------------------------------------------------------------- drawing the views
+def _bars(ax, labels, values, kept=None, title="", xlabel="probability"):
+    colours = ["tab:blue" if k else "lightgrey" for k in (kept or [True] * len(labels))]
+    ax.barh(range(len(labels))[::-1], values, color=colours)
+    ax.set_yticks(range(len(labels))[::-1], labels)
+    ax.set(title=title, xlabel=xlabel)
+
+
+def show_generation(view: dict, label: str) -> None:
+    import matplotlib.pyplot as plt
+
+    print(f"{label}: {view['continuation']!r}")
+    print(f"the grammar accepts prompt + continuation: {view['grammatical']}")
+    rows = view["next_tokens"]
+    _, ax = plt.subplots(figsize=(6, 3.4))
+    _bars(ax, [repr(r["token"]) for r in rows], [r["probability"] for r in rows], [r["kept"] for r in rows],
+          title="next token after the prompt (grey: cut by top-k / top-p)")
+    plt.show()
+
+
+def show_fill_mask(view: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    print(f"BERT's top guess: {view['bert'][0][0]!r}; GPT-2 from {view['left context']!r} only: {view['gpt2'][0][0]!r}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 2.8))
+    _bars(left, [t for t, _ in view["bert"]], [p for _, p in view["bert"]], title="BERT (both sides)")
+    _bars(right, [t for t, _ in view["gpt2"]], [p for _, p in view["gpt2"]], title="GPT-2 (left context only)")
+    fig.tight_layout()
+    plt.show()
+
+
+def show_attention(view: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    from .viz import matrix
+
+    print(view["title"])
+    matrix(view["weights"], view["rows"], view["cols"], title=view["title"])
+    plt.show()
+
+
+def show_choices(view: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    best_choice = max(range(len(view["endings"])), key=lambda i: view["choice probability"][i])
+    best_lm = max(range(len(view["endings"])), key=lambda i: view["LM log-likelihood"][i])
+    print(f"choice head picks {view['endings'][best_choice]!r}; the LM's likelihood picks {view['endings'][best_lm]!r}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 2.6))
+    _bars(left, view["endings"], view["choice probability"], title="GPT2DoubleHeadsModel: choice probability")
+    _bars(right, view["endings"], view["LM log-likelihood"], title="GPT2LMHeadModel: log-likelihood",
+          xlabel="nats (higher is likelier)")
+    fig.tight_layout()
+    plt.show()
+
+
+# --------------------------------------------------------------------------- the playgrounds
+def _playground(controls: dict, render):
+    """Live controls in an interactive session; elsewhere the first state, rendered once (no widget state saved)."""
+    if not progress_enabled():
+        print("(a static snapshot of the playground's first state: run `make lab` to move its controls)")
+        render(**{name: control.value for name, control in controls.items()})
+        return None
+    import ipywidgets as widgets
+
+    for control in controls.values():                 # show each description whole
+        control.style.description_width = "initial"
+
+    out = widgets.interactive_output(render, controls)
+    return widgets.VBox([widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:]), out])
+
+
+def generation_playground(model, tokenizer, grammar, prompt: str = "the red cat is in the"):
+    """Prompt, strategy, temperature, top-k, top-p, max new tokens: the continuation and the next-token odds."""
+    import ipywidgets as widgets
+
+    controls = {
+        "prompt": widgets.Text(value=prompt, description="prompt", continuous_update=False),
+        "strategy": widgets.Dropdown(options=STRATEGIES, value="greedy", description="strategy"),
+        "temperature": widgets.FloatSlider(value=1.0, min=0.1, max=2.0, step=0.1, description="temperature"),
+        "top_k": widgets.IntSlider(value=0, min=0, max=50, description="top-k (0: off)"),
+        "top_p": widgets.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05, description="top-p"),
+        "max_new_tokens": widgets.IntSlider(value=24, min=1, max=64, description="new tokens"),
+    }
+
+    def render(prompt, strategy, temperature, top_k, top_p, max_new_tokens):
+        label = strategy if strategy != "sampling" else \
+            f"sampling (temperature {temperature:.1f}, top-k {top_k or 'off'}, top-p {top_p:.2f})"
+        show_generation(generation_view(model, tokenizer, grammar, prompt, strategy, temperature, top_k, top_p,
+                                        max_new_tokens), label)
+    return _playground(controls, render)
+
+
+def fill_mask_playground(bert, bert_tokenizer, gpt, gpt_tokenizer, sentence: str):
+    """A sentence with one mask: BERT's candidates next to GPT-2's from the left context."""
+    import ipywidgets as widgets
+
+    controls = {"sentence": widgets.Text(value=sentence, description="sentence", continuous_update=False,
+                                         layout=widgets.Layout(width="60%"))}
+
+    def render(sentence):
+        try:
+            show_fill_mask(fill_mask_view(bert, bert_tokenizer, gpt, gpt_tokenizer, sentence))
+        except ValueError as error:
+            print(error)
+    return _playground(controls, render)
+
+
+def attention_playground(model, tokenizer, text: str, kinds: tuple[str, ...] = ("self",), target: str = ""):
+    """Layer, head (and for T5 which attention): the weights as a heatmap with token labels."""
+    import ipywidgets as widgets
+
+    layers, heads = model.config.num_hidden_layers, model.config.num_attention_heads      # T5 maps its own names
+    controls = {"layer": widgets.IntSlider(value=0, min=0, max=layers - 1, description="layer"),
+                "head": widgets.IntSlider(value=0, min=0, max=heads - 1, description="head"),
+                "kind": widgets.Dropdown(options=kinds, value=kinds[0], description="attention")}
+
+    def render(layer, head, kind):
+        show_attention(attention_view(model, tokenizer, text, layer, head, kind, target))
+    return _playground(controls, render)
+
+
+def choice_playground(double_heads, choice_tokenizer, lm, lm_tokenizer, items: list[dict]):
+    """A story and its endings: the choice head's probabilities next to the LM likelihood of each ending."""
+    import ipywidgets as widgets
+
+    controls = {"item": widgets.IntSlider(value=0, min=0, max=len(items) - 1, description="story")}
+
+    def render(item):
+        print(f"story {item}: {items[item]['context']}")
+        show_choices(choice_view(double_heads, choice_tokenizer, lm, lm_tokenizer, items[item]["context"],
+                                 items[item]["endings"]))
+    return _playground(controls, render)

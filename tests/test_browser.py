@@ -1,0 +1,220 @@
+"""JupyterLab in a real browser, as a learner meets it: Debian's headless Chromium driven by Playwright.
+
+One JupyterLab on a loopback port serves a copy of the notebooks (so nothing it saves touches the repository),
+with LMF_PROGRESS=1 as `make lab` sets it, so the playgrounds are live. The test runs 00 top to bottom and
+asserts that no cell wrote to stderr; then, for each playground, it runs its notebook up to the playground
+cell, operates the controls (types a prompt, moves a slider, picks a head) and asserts that the output
+follows. A screenshot of each playground goes to runs/browser/ (docs/playgrounds/ holds the README's copies).
+Playwright never downloads a browser here: it drives /usr/bin/chromium (`make test` installs it when absent).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "runs" / "browser"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: `make test` installs it as root "
+                                                              "(apt-get install chromium); otherwise install it yourself")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    port, token = free_port(), secrets.token_hex(16)
+    (folder / "config" / "labconfig").mkdir(parents=True)     # no "Jupyter news?" prompt over the screenshots
+    (folder / "config" / "labconfig" / "page_config.json").write_text(
+        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
+    env = {**os.environ, "LMF_PROGRESS": "1", "OMP_NUM_THREADS": "1", "JUPYTER_CONFIG_DIR": str(folder / "config")}
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder / 'notebooks'}",
+               "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.5)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser, url, token
+        browser.close()
+    server.terminate()
+    server.wait(timeout=30)
+
+
+# the notebook's panel, found by its path (JupyterLab may restore other tabs around it)
+PANEL = """const panelFor = (name) => {
+    for (const w of window.jupyterapp.shell.widgets('main')) { if (w.context && w.context.path === name) { return w; } }
+    return null; };"""
+
+
+def js(body: str) -> str:
+    """A page function of (args) with `panel` bound to the notebook's panel."""
+    return f"(args) => {{ {PANEL} const panel = panelFor(args.name); {body} }}"
+
+
+def open_notebook(lab, name):
+    browser, url, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.goto(f"{url}/lab/tree/{name}?reset&token={token}")
+    page.wait_for_function(js("return !!(window.jupyterapp && panel && panel.sessionContext.session "
+                              "&& panel.sessionContext.session.kernel "
+                              "&& panel.sessionContext.session.kernel.status === 'idle' "
+                              "&& panel.content.widgets.length > 3);"), arg={"name": name}, timeout=90_000)
+    page.notebook_name = name
+    return page
+
+
+def run_through(page, cell_text: str | None = None, timeout_s: int = 150) -> int:
+    """Run every cell (cell_text None) or every cell up to and including the first code cell containing cell_text."""
+    args = {"name": page.notebook_name, "text": cell_text}
+    index = page.evaluate(js("""const cells = panel.content.widgets;
+        if (args.text === null) { return cells.length - 1; }
+        return cells.findIndex(c => c.model.type === 'code' && c.model.sharedModel.getSource().includes(args.text));"""),
+        args)
+    assert index >= 0, f"no cell contains {cell_text!r}"
+    args["index"] = index
+    page.evaluate(js("""panel.content.activeCellIndex = args.index;        // started here, awaited below
+        window.jupyterapp.commands.execute('notebook:run-all-above')
+            .then(() => window.jupyterapp.commands.execute('notebook:run-cell'));"""), args)
+    page.wait_for_function(js("""const cells = panel.content.widgets.slice(0, args.index + 1).filter(c => c.model.type === 'code');
+        return panel.sessionContext.session.kernel.status === 'idle' && cells.every(c => c.model.executionCount !== null);"""),
+        arg=args, timeout=timeout_s * 1000)
+    return index
+
+
+def output_text(page, index: int) -> str:
+    return page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-Cell-outputArea").first.inner_text()
+
+
+def wait_for_change(page, index: int, before: str, pattern: str = "", timeout_s: float = 60) -> str:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        text = output_text(page, index)
+        if text != before and re.search(pattern, text) and "static snapshot" not in text:
+            return text
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the output did not change as expected ({pattern!r}); it shows:\n{output_text(page, index)}")
+
+
+def shoot(page, index: int, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".jp-Notebook .jp-Cell").nth(index).screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def set_slider(cell, description: str, value) -> None:
+    """Type a value into an ipywidgets slider's readout, as a learner can."""
+    readout = cell.locator(".widget-slider", has_text=description).locator(".widget-readout")
+    readout.click()
+    readout.press("Control+A")
+    readout.type(str(value))
+    readout.press("Enter")
+
+
+def test_00_runs_top_to_bottom_with_no_error_and_nothing_on_stderr(lab):
+    page = open_notebook(lab, "00_start_here.ipynb")
+    run_through(page, None)
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.all_inner_texts()[:3]
+    assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
+    page.close()
+
+
+def test_generation_playground_follows_the_prompt_and_the_temperature(lab):
+    page = open_notebook(lab, "02_causal_lm.ipynb")
+    index = run_through(page, "generation_playground(model")
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.locator(".widget-dropdown select").wait_for(timeout=30_000)
+    first = wait_for_change(page, index, "", r"greedy: ")
+    prompt = cell.locator(".widget-text input")
+    prompt.fill("the blue dog is in the")
+    prompt.press("Enter")
+    typed = wait_for_change(page, index, first, r"greedy: '")
+    assert typed != first
+    cell.locator(".widget-dropdown select").select_option("sampling")
+    cold = wait_for_change(page, index, typed, r"sampling \(temperature 1\.0.*\): '.*'\n")
+    set_slider(cell, "temperature", 2.0)
+    hot = wait_for_change(page, index, cold, r"sampling \(temperature 2\.0.*\): '.*'\n")
+
+    def continuation(text):
+        return re.search(r"\): '(.*)'", text).group(1)
+    assert continuation(hot) != continuation(cold)             # same seed, hotter distribution: another text
+    shoot(page, index, "generation")
+    page.close()
+
+
+def test_fill_mask_playground_puts_the_answer_first(lab):
+    from helpers.world import TinyWorld
+
+    item = TinyWorld(seed=0).mask_items("test", "right")[3]
+    page = open_notebook(lab, "03_masked_lm.ipynb")
+    index = run_through(page, "fill_mask_playground(bert")
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    first = wait_for_change(page, index, "", r"BERT's top guess")
+    box = cell.locator(".widget-text input")
+    box.fill(item.text("[MASK]"))
+    box.press("Enter")
+    text = wait_for_change(page, index, first, rf"BERT's top guess: '{item.answer}'")
+    assert "GPT-2 from" in text
+    shoot(page, index, "fill_mask")
+    page.close()
+
+
+@pytest.mark.parametrize("notebook, call, name", [
+    ("01_three_families.ipynb", "attention_playground(gpt", "attention_gpt2"),
+    ("04_seq2seq.ipynb", "attention_playground(t5", "attention_t5"),
+])
+def test_attention_playground_title_follows_the_head(lab, notebook, call, name):
+    page = open_notebook(lab, notebook)
+    index = run_through(page, call)
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    first = wait_for_change(page, index, "", r"attention, layer 0, head 0")
+    set_slider(cell, "head", 1)
+    second = wait_for_change(page, index, first, r"attention, layer 0, head 1")
+    set_slider(cell, "layer", 1)
+    wait_for_change(page, index, second, r"attention, layer 1, head 1")
+    shoot(page, index, name)
+    page.close()
+
+
+def test_choice_playground_moves_through_the_stories(lab):
+    page = open_notebook(lab, "05_task_heads.ipynb")
+    index = run_through(page, "choice_playground(", timeout_s=240)
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    first = wait_for_change(page, index, "", r"story 0: .*\nchoice head picks")
+    set_slider(cell, "story", 3)
+    second = wait_for_change(page, index, first, r"story 3: .*\nchoice head picks")
+
+    def story(text):
+        return re.search(r"story \d+: (.*)", text).group(1)
+    assert story(second) != story(first)                              # another story, another context
+    shoot(page, index, "multiple_choice")
+    page.close()
