@@ -35,7 +35,7 @@ from . import progress_enabled
 # finished widget (five in one cell of 05). Loading a checkpoint from disk takes no time worth a bar: off. The
 # Hub's download bars (the hub profile) stay on in an interactive session.
 transformers.utils.logging.disable_progress_bar()
-if progress_enabled():
+if progress_enabled() and "HF_HUB_DISABLE_PROGRESS_BARS" not in os.environ:
     huggingface_hub.utils.enable_progress_bars()
 
 

@@ -46,7 +46,8 @@ def lab(tmp_path_factory):
     (folder / "config" / "labconfig").mkdir(parents=True)     # no "Jupyter news?" prompt over the screenshots
     (folder / "config" / "labconfig" / "page_config.json").write_text(
         '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
-    env = {**os.environ, "LMF_PROGRESS": "1", "OMP_NUM_THREADS": "1", "JUPYTER_CONFIG_DIR": str(folder / "config")}
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_DISABLE_PROGRESS_BARS"}    # set by helpers under pytest
+    env |= {"LMF_PROGRESS": "1", "OMP_NUM_THREADS": "1", "JUPYTER_CONFIG_DIR": str(folder / "config")}
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder / 'notebooks'}",
                "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True"]
@@ -72,6 +73,7 @@ def lab(tmp_path_factory):
 
 # the notebook's panel, found by its path (JupyterLab may restore other tabs around it)
 PANEL = """const panelFor = (name) => {
+    if (!window.jupyterapp) { return null; }
     for (const w of window.jupyterapp.shell.widgets('main')) { if (w.context && w.context.path === name) { return w; } }
     return null; };"""
 
@@ -85,7 +87,7 @@ def open_notebook(lab, name):
     browser, url, token = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     page.goto(f"{url}/lab/tree/{name}?reset&token={token}")
-    page.wait_for_function(js("return !!(window.jupyterapp && panel && panel.sessionContext.session "
+    page.wait_for_function(js("return !!(panel && panel.sessionContext.session "
                               "&& panel.sessionContext.session.kernel "
                               "&& panel.sessionContext.session.kernel.status === 'idle' "
                               "&& panel.content.widgets.length > 3);"), arg={"name": name}, timeout=90_000)
@@ -142,8 +144,11 @@ def set_slider(cell, description: str, value) -> None:
 def test_00_runs_top_to_bottom_with_no_error_and_nothing_on_stderr(lab):
     page = open_notebook(lab, "00_start_here.ipynb")
     run_through(page, None)
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    assert errors.count() == 0, errors.all_inner_texts()[:3]
+    stderr = page.evaluate(js("""const found = [];
+        panel.content.widgets.forEach((cell, i) => { if (cell.model.type === 'code') {
+            cell.model.outputs.toJSON().forEach(o => { if (o.name === 'stderr') { found.push([i, o.text]); } }); } });
+        return found;"""), {"name": "00_start_here.ipynb"})
+    assert stderr == [], stderr[:3]
     assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
     page.close()
 
@@ -217,4 +222,33 @@ def test_choice_playground_moves_through_the_stories(lab):
         return re.search(r"story \d+: (.*)", text).group(1)
     assert story(second) != story(first)                              # another story, another context
     shoot(page, index, "multiple_choice")
+    page.close()
+
+
+GREEDY_ONE_SHORT = '''def greedy(model, tokenizer, prompt, n):
+    ids = tokenizer(tokenizer.bos_token + prompt, return_tensors="pt").input_ids
+    new = []
+    for _ in range(n - 1):
+        next_id = model(ids).logits[0, -1].argmax()
+        new.append(next_id.item())
+        ids = torch.cat([ids, next_id.view(1, 1)], dim=1)
+    return new'''
+
+
+def test_a_learner_fills_a_stub_in_the_workbook_and_sees_the_verdict(lab):
+    page = open_notebook(lab, "exercises/02_causal_lm_exercises.ipynb")
+    check = run_through(page, "ex02.greedy.check(greedy)")
+    assert "not attempted" in output_text(page, check)
+    stub = page.locator(".jp-Notebook .jp-Cell").nth(check - 1)
+    for answer, verdict in ((GREEDY_ONE_SHORT, "✗ wrong: 2 new tokens where n = 3 were asked"),
+                            (GREEDY_ONE_SHORT.replace("range(n - 1)", "range(n)"), "✓ correct")):
+        before = output_text(page, check)
+        stub.locator(".cm-content").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(answer)
+        page.keyboard.press("Shift+Enter")                        # run the stub; the check cell is next
+        page.keyboard.press("Shift+Enter")
+        text = wait_for_change(page, check, before, re.escape(verdict), timeout_s=60)
+        print(text.strip().splitlines()[-1])                      # the exact line the learner sees
+    shoot(page, check, "workbook_check")
     page.close()
