@@ -61,31 +61,36 @@ def word_counts(texts: list[str]) -> Counter:
 
 
 # --------------------------------------------------------------------------- tokenizers
-def gpt2_tokenizer(texts: list[str]) -> GPT2Tokenizer:
-    """Byte-level BPE, trained on the corpus, wrapped as the real GPT2Tokenizer."""
+def gpt2_tokenizer(texts: list[str], vocab_size: int = 640, min_frequency: int = 2, pad: bool = True,
+                   model_max_length: int = MAX_POSITIONS) -> GPT2Tokenizer:
+    """Byte-level BPE, trained on the corpus, wrapped as the real GPT2Tokenizer (with a pad token unless pad=False,
+    as on the Hub's gpt2: tests/hub_standins.py builds that shape with this function)."""
     bpe = Tokenizer(models.BPE())
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=640, min_frequency=2, show_progress=False,
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, show_progress=False,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-                                  special_tokens=["<|endoftext|>", "<|pad|>"])
+                                  special_tokens=["<|endoftext|>"] + (["<|pad|>"] if pad else []))
     bpe.train_from_iterator(texts, trainer)
     state = json.loads(bpe.to_str())["model"]
     merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in state["merges"]]
-    return GPT2Tokenizer(vocab=state["vocab"], merges=merges, pad_token="<|pad|>", model_max_length=MAX_POSITIONS)
+    return GPT2Tokenizer(vocab=state["vocab"], merges=merges, model_max_length=model_max_length,
+                         **({"pad_token": "<|pad|>"} if pad else {}))
 
 
-def bert_tokenizer(texts: list[str]) -> BertTokenizer:
+def bert_tokenizer(texts: list[str], lowercase: bool = False, model_max_length: int = MAX_POSITIONS) -> BertTokenizer:
     """WordPiece: every corpus word is one token; other words split into known pieces and ##letters."""
     specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     letters = list(string.ascii_lowercase + string.digits)
-    pieces = specials + sorted(word_counts(texts)) + letters + ["##" + c for c in letters]
+    words = word_counts([t.lower() for t in texts] if lowercase else texts)
+    pieces = specials + sorted(words) + letters + ["##" + c for c in letters]
     pieces += [p for p in string.punctuation if p not in pieces]
     vocab = {piece: i for i, piece in enumerate(dict.fromkeys(pieces))}
-    return BertTokenizer(vocab=vocab, model_max_length=MAX_POSITIONS)
+    return BertTokenizer(vocab=vocab, model_max_length=model_max_length,
+                         **({"do_lower_case": True} if lowercase else {}))
 
 
-def t5_tokenizer(texts: list[str]) -> T5Tokenizer:
+def t5_tokenizer(texts: list[str], extra_ids: int = N_SENTINELS, model_max_length: int = MAX_POSITIONS) -> T5Tokenizer:
     """A Unigram vocabulary in the SentencePiece style (▁word), scored by word frequency, for T5Tokenizer."""
     counts = word_counts(texts)
     total = sum(counts.values())
@@ -93,7 +98,7 @@ def t5_tokenizer(texts: list[str]) -> T5Tokenizer:
     vocab += [("▁" + w, math.log(c / total)) for w, c in sorted(counts.items())]
     rare = math.log(1 / total) - 10
     vocab += [("▁", rare)] + [(c, rare - 1) for c in string.ascii_letters + string.digits + string.punctuation]
-    return T5Tokenizer(vocab=vocab, extra_ids=N_SENTINELS, model_max_length=MAX_POSITIONS)
+    return T5Tokenizer(vocab=vocab, extra_ids=extra_ids, model_max_length=model_max_length)
 
 
 # --------------------------------------------------------------------------- training data

@@ -22,25 +22,20 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import string
-from collections import Counter
 from pathlib import Path
 
 import torch
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import (
     BertConfig,
     BertForPreTraining,
-    BertTokenizer,
     GPT2Config,
     GPT2LMHeadModel,
-    GPT2Tokenizer,
     T5Config,
     T5ForConditionalGeneration,
-    T5Tokenizer,
 )
 
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
+from scripts import build_zoo as zoo_build  # the zoo's own tokenizer builders, with the Hub's settings
 
 HUB_IDS = ("gpt2", "bert-base-uncased", "google/flan-t5-small")
 ENGLISH = ("The capital of France is Paris . The quick brown fox jumps over the lazy dog . "
@@ -58,21 +53,8 @@ def _texts() -> list[str]:
     return texts
 
 
-def _words(texts: list[str]) -> Counter:
-    return Counter(word for text in texts for word in text.split())
-
-
 def gpt2(texts: list[str]) -> tuple:
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=4000, min_frequency=1, show_progress=False,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-                                  special_tokens=["<|endoftext|>"])
-    bpe.train_from_iterator(texts, trainer)
-    state = json.loads(bpe.to_str())["model"]
-    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in state["merges"]]
-    tokenizer = GPT2Tokenizer(vocab=state["vocab"], merges=merges, model_max_length=1024)
+    tokenizer = zoo_build.gpt2_tokenizer(texts, vocab_size=4000, min_frequency=1, pad=False, model_max_length=1024)
     assert tokenizer.pad_token is None and tokenizer.bos_token == tokenizer.eos_token == "<|endoftext|>"
     config = GPT2Config(vocab_size=len(tokenizer), n_positions=1024, n_embd=32, n_layer=2, n_head=2,
                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id)
@@ -81,12 +63,7 @@ def gpt2(texts: list[str]) -> tuple:
 
 
 def bert(texts: list[str]) -> tuple:
-    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-    letters = list(string.ascii_lowercase + string.digits)
-    pieces = specials + sorted(_words([t.lower() for t in texts])) + letters + ["##" + c for c in letters]
-    pieces += [p for p in string.punctuation if p not in pieces]
-    tokenizer = BertTokenizer(vocab={p: i for i, p in enumerate(dict.fromkeys(pieces))}, do_lower_case=True,
-                              model_max_length=512)
+    tokenizer = zoo_build.bert_tokenizer(texts, lowercase=True, model_max_length=512)
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=64, max_position_embeddings=512, pad_token_id=0)
     config.architectures = ["BertForMaskedLM"]
@@ -94,13 +71,7 @@ def bert(texts: list[str]) -> tuple:
 
 
 def t5(texts: list[str]) -> tuple:
-    counts = _words(texts)
-    total = sum(counts.values())
-    vocab = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0)]
-    vocab += [("▁" + w, math.log(c / total)) for w, c in sorted(counts.items())]
-    rare = math.log(1 / total) - 10
-    vocab += [("▁", rare)] + [(c, rare - 1) for c in string.ascii_letters + string.digits + string.punctuation]
-    tokenizer = T5Tokenizer(vocab=vocab, extra_ids=100, model_max_length=512)
+    tokenizer = zoo_build.t5_tokenizer(texts, extra_ids=100, model_max_length=512)
     config = T5Config(vocab_size=128 * math.ceil((len(tokenizer) + 1) / 128), d_model=32, d_kv=16, d_ff=64,
                       num_layers=2, num_decoder_layers=2, num_heads=2, feed_forward_proj="gated-gelu",
                       tie_word_embeddings=False, pad_token_id=0, eos_token_id=1, decoder_start_token_id=0)
