@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from functools import cache
 
 import torch
@@ -26,3 +27,8 @@ def sentences(n: int = 4) -> tuple[str, ...]:
 def same(a, b, tolerance: float = 1e-4) -> bool:
     a, b = torch.as_tensor(a, dtype=torch.float32), torch.as_tensor(b, dtype=torch.float32)
     return a.shape == b.shape and torch.allclose(a, b, atol=tolerance, rtol=tolerance)
+
+
+def solution(set_name: str, name: str):
+    """What Exercise.solution shows: the worked solution, looked up only when the learner asks."""
+    return lambda: getattr(importlib.import_module(f"workbook.solutions.{set_name}"), name)

@@ -10,11 +10,6 @@ from helpers.checks import Exercise, Wrong, exercises
 from . import _cases
 
 
-def _solutions():
-    from .solutions import ex01
-    return ex01
-
-
 def _tensor(value, what: str) -> torch.Tensor:
     if not torch.is_tensor(value):
         raise Wrong(f"{what} should be a torch tensor, got {type(value).__name__}")
@@ -126,22 +121,22 @@ ex01 = exercises(
     Exercise("causal_mask", check_causal_mask, [
         "Row i is the query position, column j the key position; GPT-2 allows j <= i.",
         "torch.ones(n, n) and one of torch.tril / torch.triu gives the triangle; keep the diagonal.",
-    ], lambda: _solutions().causal_mask),
+    ], _cases.solution("ex01", "causal_mask")),
     Exercise("padded_causal_mask", check_padded_causal_mask, [
         "Two conditions must both hold: j <= i (causal) and key j is not padding (attention_mask[b, j] == 1).",
         "Broadcast: the causal [n, n] triangle against attention_mask[:, None, :] (the key axis) gives [batch, n, n].",
-    ], lambda: _solutions().padded_causal_mask),
+    ], _cases.solution("ex01", "padded_causal_mask")),
     Exercise("t5_auto_class", check_t5_auto_class, [
         "01 prints a table of which Auto class maps each config to which model class.",
         "T5 reads a text with its encoder and writes a text with its decoder: sequence to sequence.",
-    ], lambda: _solutions().t5_auto_class),
+    ], _cases.solution("ex01", "t5_auto_class")),
     Exercise("leak", check_leak, [
         "Run the model twice: on input_ids, and on a copy with input_ids[0, j] = new_token.",
         "Compare last_hidden_state at positions [:j] only, and return the largest absolute difference as a float.",
-    ], lambda: _solutions().leak),
+    ], _cases.solution("ex01", "leak")),
     Exercise("causal_lm_loss", check_causal_lm_loss, [
         "The logits at position t are GPT-2's guess of the token at t + 1.",
         "cross_entropy(logits[0, :-1], input_ids[0, 1:]) is the mean over the predicted tokens.",
-    ], lambda: _solutions().causal_lm_loss),
+    ], _cases.solution("ex01", "causal_lm_loss")),
 )
 causal_mask, padded_causal_mask, t5_auto_class, leak, causal_lm_loss = ex01

@@ -11,11 +11,6 @@ from helpers.checks import Exercise, Wrong, exercises
 from . import _cases
 
 
-def _solutions():
-    from .solutions import ex02
-    return ex02
-
-
 def _lm():
     return _cases.model("tiny-gpt2", "causal-lm")
 
@@ -130,23 +125,23 @@ ex02 = exercises(
     Exercise("next_token_probs", check_next_token_probs, [
         "Tokenize tokenizer.bos_token + prompt, run the model, and look at the logits of the last position.",
         "softmax over the vocabulary axis turns those logits into probabilities.",
-    ], lambda: _solutions().next_token_probs),
+    ], _cases.solution("ex02", "next_token_probs")),
     Exercise("greedy", check_greedy, [
         "A loop of n steps: run the model on the ids so far, take the argmax at the last position, append it.",
         "Start from tokenizer(tokenizer.bos_token + prompt); return only the n new ids.",
-    ], lambda: _solutions().greedy),
+    ], _cases.solution("ex02", "greedy")),
     Exercise("top_k_filter", check_top_k_filter, [
         "logits.topk(k) gives, per row, the k largest values; everything below the k-th must go.",
         "Set the logits you remove to float('-inf'): softmax then gives them probability 0.",
-    ], lambda: _solutions().top_k_filter),
+    ], _cases.solution("ex02", "top_k_filter")),
     Exercise("top_p_filter", check_top_p_filter, [
         "Sort each row's probabilities, most likely first, and add them up (cumsum).",
         "Keep a token if the total *before* it is still below p: the token that crosses p stays.",
         "Map the decision back from sorted order to vocabulary order (scatter), then set the rest to -inf.",
-    ], lambda: _solutions().top_p_filter),
+    ], _cases.solution("ex02", "top_p_filter")),
     Exercise("story_nll", check_story_nll, [
         "The text the model sees is bos + story + eos; every token after bos is predicted from the ones before.",
         "log_softmax of logits[:-1], gather the ids [1:], sum, and negate.",
-    ], lambda: _solutions().story_nll),
+    ], _cases.solution("ex02", "story_nll")),
 )
 next_token_probs, greedy, top_k_filter, top_p_filter, story_nll = ex02

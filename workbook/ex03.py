@@ -10,11 +10,6 @@ from helpers.checks import Exercise, Wrong, exercises
 from . import _cases
 
 
-def _solutions():
-    from .solutions import ex03
-    return ex03
-
-
 def _bert():
     return _cases.model("tiny-bert", "masked-lm")
 
@@ -134,22 +129,22 @@ ex03 = exercises(
         "Draw one random number per position with the generator; positions under 0.15 are chosen (never specials).",
         "Labels: the original id where chosen, -100 elsewhere. Then draw again to split chosen ones 80 / 10 / 10.",
         "torch.rand(shape, generator=generator) and torch.randint(vocab_size, shape, generator=generator) do it.",
-    ], lambda: _solutions().mask_tokens),
+    ], _cases.solution("ex03", "mask_tokens")),
     Exercise("fill_mask", check_fill_mask, [
         "Find the index of tokenizer.mask_token_id in the input ids.",
         "argmax of the logits at that index, then convert_ids_to_tokens.",
-    ], lambda: _solutions().fill_mask),
+    ], _cases.solution("ex03", "fill_mask")),
     Exercise("pseudo_log_likelihood", check_pseudo_log_likelihood, [
         "For each position of the text (not [CLS], not [SEP]), replace it by [MASK] and run the model.",
         "Add log_softmax(logits at that position)[true id] over all positions.",
-    ], lambda: _solutions().pseudo_log_likelihood),
+    ], _cases.solution("ex03", "pseudo_log_likelihood")),
     Exercise("pair_inputs", check_pair_inputs, [
         "BERT's tokenizer takes two texts: tokenizer(first, second).",
         "Look at token_type_ids: which segment each token belongs to.",
-    ], lambda: _solutions().pair_inputs),
+    ], _cases.solution("ex03", "pair_inputs")),
     Exercise("gpt2_pick", check_gpt2_pick, [
         "GPT-2 only sees the left: the next-token distribution after bos + left scores each candidate.",
         "A candidate after a word starts with a space: tokenize ' ' + candidate and take its first id.",
-    ], lambda: _solutions().gpt2_pick),
+    ], _cases.solution("ex03", "gpt2_pick")),
 )
 mask_tokens, fill_mask, pseudo_log_likelihood, pair_inputs, gpt2_pick = ex03

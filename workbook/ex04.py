@@ -11,11 +11,6 @@ from helpers.world import TRANSLATE_PREFIX
 from . import _cases
 
 
-def _solutions():
-    from .solutions import ex04
-    return ex04
-
-
 def _t5():
     return _cases.model("tiny-t5", "seq2seq-lm")
 
@@ -120,22 +115,22 @@ ex04 = exercises(
     Exercise("shift_right", check_shift_right, [
         "The decoder reads the target one step behind: position t sees labels up to t - 1.",
         "Prepend decoder_start_token_id, drop the last label, and replace -100 by pad_token_id.",
-    ], lambda: _solutions().shift_right),
+    ], _cases.solution("ex04", "shift_right")),
     Exercise("seq2seq_loss", check_seq2seq_loss, [
         "The logits at position t are the guess for labels[t]; no shift is needed.",
         "cross_entropy(logits.flatten(0, 1), labels.flatten()) ignores -100 by default.",
-    ], lambda: _solutions().seq2seq_loss),
+    ], _cases.solution("ex04", "seq2seq_loss")),
     Exercise("span_corrupt", check_span_corrupt, [
         "spans are (start, end) word ranges, end excluded, in order; span k becomes <extra_id_k> in the input.",
         "The target is each sentinel followed by its span's words, then one last sentinel.",
-    ], lambda: _solutions().span_corrupt),
+    ], _cases.solution("ex04", "span_corrupt")),
     Exercise("uncorrupt", check_uncorrupt, [
         "Split the target at the sentinels: the words after <extra_id_k> are span k.",
         "Then replace each <extra_id_k> in the input by span k.",
-    ], lambda: _solutions().uncorrupt),
+    ], _cases.solution("ex04", "uncorrupt")),
     Exercise("greedy_decode", check_greedy_decode, [
         "Run model.get_encoder() once; then call the model with encoder_outputs and the decoder ids so far.",
         "Start from [decoder_start_token_id]; append the argmax at the last position; stop at eos_token_id.",
-    ], lambda: _solutions().greedy_decode),
+    ], _cases.solution("ex04", "greedy_decode")),
 )
 shift_right, seq2seq_loss, span_corrupt, uncorrupt, greedy_decode = ex04

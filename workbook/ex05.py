@@ -12,11 +12,6 @@ from helpers.world import TinyWorld
 from . import _cases
 
 
-def _solutions():
-    from .solutions import ex05
-    return ex05
-
-
 def check_pooled_positions(answer) -> str:
     pad = 0
     right = torch.tensor([[5, 6, 7, 0, 0], [5, 6, 7, 8, 9], [5, 0, 0, 0, 0]])
@@ -132,22 +127,22 @@ ex05 = exercises(
     Exercise("pooled_positions", check_pooled_positions, [
         "Which positions hold padding? input_ids == pad_id.",
         "Per row, take the largest index among the non-padding positions (it works for left padding too).",
-    ], lambda: _solutions().pooled_positions),
+    ], _cases.solution("ex05", "pooled_positions")),
     Exercise("double_heads_inputs", check_double_heads_inputs, [
         "One text per choice: bos + context + ' ' + ending + cls_token, padded together.",
         "view the [choices, length] tensors as [1, choices, length]; mc_token_ids = the index of cls_token in each.",
-    ], lambda: _solutions().double_heads_inputs),
+    ], _cases.solution("ex05", "double_heads_inputs")),
     Exercise("joint_loss", check_joint_loss, [
         "The model returns two losses: out.loss (language model) and out.mc_loss (choice head).",
         "transformers does not add them for you.",
-    ], lambda: _solutions().joint_loss),
+    ], _cases.solution("ex05", "joint_loss")),
     Exercise("word_labels", check_word_labels, [
         "word_ids gives, per token, the index of its word (None for [CLS] and [SEP]).",
         "Label a token with tags[word] only when its word differs from the previous token's word.",
-    ], lambda: _solutions().word_labels),
+    ], _cases.solution("ex05", "word_labels")),
     Exercise("answer_span", check_answer_span, [
         "offsets[t] = (first character, one past the last character) of token t.",
         "The start token contains character begin; the end token contains character end - 1.",
-    ], lambda: _solutions().answer_span),
+    ], _cases.solution("ex05", "answer_span")),
 )
 pooled_positions, double_heads_inputs, joint_loss, word_labels, answer_span = ex05
