@@ -9,8 +9,7 @@ ids `gpt2`, `bert-base-uncased` and `google/flan-t5-small`. With HF_HUB_OFFLINE=
 What this proves: every code path the hub profile takes runs (loading by hub id, padding without a pad token,
 vocabularies and position counts that are not the zoo's, a checkpoint with pre-training heads). What only a
 networked run can prove: the claims that need a *trained* model (the notebooks skip those off the zoo, as they
-would with the real checkpoints' different numbers), and the real checkpoints' own files. The module's second half
-lives in test_hub_profile_second_half.py. The training budgets
+would with the real checkpoints' different numbers), and the real checkpoints' own files. The training budgets
 are cut to keep `make test` short; each notebook's asserts that hold for any model still run.
 """
 
@@ -26,10 +25,8 @@ from tests.test_notebooks import IDS, NOTEBOOKS, ROOT, parameter_names
 
 SMALL_BUDGETS = {"finetune_steps": 10, "n_items": 40, "compare_steps": 20, "warmstart_steps": 10, "head_steps": 10,
                  "job_steps": 20, "sweep_widths": [32]}
-# two modules, so that pytest-xdist (--dist loadfile) can give them to both workers
 # the exercise notebooks take no model parameters (their checks always use the zoo): not run here
-FIRST = [(p, i) for p, i in zip(NOTEBOOKS, IDS) if i < "04" and "exercises" not in p.parts]
-SECOND = [(p, i) for p, i in zip(NOTEBOOKS, IDS) if i >= "04" and "exercises" not in p.parts]
+RUNS = [(p, i) for p, i in zip(NOTEBOOKS, IDS) if "exercises" not in p.parts]
 
 
 SHAPES = """
@@ -59,6 +56,6 @@ def run_with_the_hub_profile(path, tmp_path):
                                progress_bar=False, parameters={k: v for k, v in values.items() if k in names})
 
 
-@pytest.mark.parametrize("path", [p for p, _ in FIRST], ids=[i for _, i in FIRST])
+@pytest.mark.parametrize("path", [p for p, _ in RUNS], ids=[i for _, i in RUNS])
 def test_the_notebook_runs_with_the_hub_profile_against_hub_shaped_stand_ins(path, offline_hub, tmp_path):
     run_with_the_hub_profile(path, tmp_path)

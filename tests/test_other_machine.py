@@ -1,7 +1,6 @@
 """Every notebook on "another machine": seed 1, other CPU arithmetic; asserts hold, recorded values land in band.
 
-pytest-xdist (`--dist loadfile`) hands out whole modules, so these runs live apart from the nbval pass and
-05, the longest, has a module of its own (test_05_on_another_machine.py, started first): the two workers then finish together.
+Each run is a work unit of its own for pytest-xdist, handed out longest first (tests/conftest.py).
 Constants and helpers live in test_notebooks.py.
 """
 
@@ -22,10 +21,9 @@ from tests.test_notebooks import (
     parameter_names,
 )
 
-ALONE = {"05_task_heads.ipynb"}          # each in a module of its own
 # the exercise notebooks hold stubs and "not attempted" verdicts, nothing that seed or arithmetic can move
 # (tests/test_workbook.py runs every check on solutions and wrong answers); nbval runs them as committed
-REST = [(p, i) for p, i in zip(NOTEBOOKS, IDS) if p.name not in ALONE and "exercises" not in p.parts]
+RUNS = [(p, i) for p, i in zip(NOTEBOOKS, IDS) if "exercises" not in p.parts]
 
 
 def run_on_another_machine(path, tmp_path, monkeypatch):
@@ -45,6 +43,6 @@ def run_on_another_machine(path, tmp_path, monkeypatch):
     assert out_of_band(path, output) == []
 
 
-@pytest.mark.parametrize("path", [p for p, _ in REST], ids=[i for _, i in REST])
+@pytest.mark.parametrize("path", [p for p, _ in RUNS], ids=[i for _, i in RUNS])
 def test_another_seed_on_another_machine_runs_to_the_end_and_lands_within_the_bands(path, tmp_path, monkeypatch):
     run_on_another_machine(path, tmp_path, monkeypatch)
