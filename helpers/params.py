@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-from .runtime import DEVICES, DTYPES
+DEVICES = ("auto", "cpu", "cuda", "mps")
+DTYPES = ("auto", "float32", "bfloat16", "float16")
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "profiles"
 

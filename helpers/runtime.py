@@ -14,8 +14,7 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
-DTYPES = ("auto", "float32", "bfloat16", "float16")
+from .params import DEVICES, DTYPES  # the names live with the parameter checks, which import no torch
 
 
 def pick_device(device: str = "auto", fallback: bool = False) -> torch.device:

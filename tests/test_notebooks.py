@@ -7,10 +7,13 @@ Notebooks are discovered, not listed: a new notebook under notebooks/ joins thes
 - nbval (strict) re-runs it with seed 0 in the normal environment and compares every output that follows
   from code and data; cells whose output comes out of training are tagged `nbval-ignore-output`, counted
   below, and their claims are held by asserts with margins;
-- papermill runs it with another seed (1) under other arithmetic (`MKL_CBWR=COMPATIBLE`,
-  `ATEN_CPU_CAPABILITY=default`: other BLAS and vectorised kernels, the way another CPU computes), so every
-  assert must hold for a learner too, and each recorded metric must land within its band of the committed
-  value. 02 also gets a prompt that is not TinyWorld's.
+- papermill runs it with another seed (1) under other arithmetic (`ATEN_CPU_CAPABILITY=default`: PyTorch's
+  kernels without AVX2/AVX-512, so other matmul, softmax, layer-norm and sum results in the last bits, the way
+  another CPU computes), so every assert must hold for a learner too, and each recorded metric must land within
+  its band of the committed value. 02 also gets a prompt that is not TinyWorld's. `MKL_CBWR=COMPATIBLE` (MKL's
+  SSE2 code path) changes the bits once more but doubles the time of the pass (1.25x -> 2x), so it is not set
+  here: it is inherited when exported, as for the full check `MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default
+  make test` that every issue passes before it is called resolved.
 """
 
 import ast
@@ -47,10 +50,11 @@ IGNORED_OUTPUTS = {
     "07_scaling_out.ipynb": 5,       # the sweep's table and verdict, bf16 loss, DDP losses and sha1, record_metrics
     "train_tiny_gpt2.ipynb": 3,      # training, its NLL, record_metrics
 } | {p.name: 0 for p in NOTEBOOKS if "exercises" in p.parts}   # the workbook: stubs and "not attempted" only
-OTHER_MACHINE = {"MKL_CBWR": "COMPATIBLE", "ATEN_CPU_CAPABILITY": "default"}
+OTHER_MACHINE = {"ATEN_CPU_CAPABILITY": "default"}     # MKL_CBWR too, when exported (above)
 OTHER_SEED = 1
 OTHER_PROMPT = "Über den Wolken: a sentence that is not TinyWorld's, with non-ASCII letters"
-# ATEN_CPU_CAPABILITY=default turns off the vectorised (AVX2/AVX-512) kernels: 04 and 05 ran 1.5-1.6x slower
+# the budget under other arithmetic: ATEN_CPU_CAPABILITY=default alone runs a training step 1.25x slower here,
+# with MKL_CBWR=COMPATIBLE exported as well 2x (measured on tiny-gpt2, one thread)
 SLOWER_ARITHMETIC = 2.0
 
 
@@ -103,7 +107,7 @@ def test_a_bad_parameter_stops_the_run_at_once_naming_the_parameter(path, bad, m
                                    cwd=str(path.parent), progress_bar=False, parameters=bad)
     assert message in str(caught.value)
     assert caught.value.exec_count <= 3, "parameters, injected parameters, then the check: it stops there"
-    assert time.perf_counter() - start < 30
+    assert time.perf_counter() - start < 15, "the check cell imports no torch: a bad value stops a run in seconds"
 
 
 def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameters_message(tmp_path):
@@ -112,7 +116,7 @@ def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameter
         papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name="python3", cwd=str(path.parent),
                                    progress_bar=False, parameters={"prompt": "the red cat is in the kitchen . " * 30})
     assert "prompt" in str(caught.value) and "tokens" in str(caught.value)
-    assert caught.value.exec_count <= 3
+    assert caught.value.exec_count <= 4, "parameters, injected parameters, the check, then loading the tokenizer"
 
 
 def parameter_values(path):
