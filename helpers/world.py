@@ -337,19 +337,20 @@ class TinyWorld:
         self._check_split(split)
         return self._translation_pairs[split]
 
-    def qa(self, split: str = "train") -> list[dict]:
-        """Extractive QA: 'where is the ANIMAL ?' with the answer span (a place) in the story."""
+    def qa(self, split: str = "train", both_animals: bool = False) -> list[dict]:
+        """Extractive QA: 'where is the ANIMAL ?' with the answer span (a place) in the story. One question per
+        story, about its first and second animal in turn; with `both_animals`, both questions of each story."""
         self._check_split(split)
         items = []
         for i, story in enumerate(self.stories(split)):
-            which = i % 2
-            animal, place = story.animals[which], story.places[which]
-            words = story.words
-            word_index = 6 if which == 0 else 14
-            start = len(" ".join(words[:word_index])) + 1
-            assert story.text[start:start + len(place)] == place
-            items.append({"question": f"where is the {animal} ?", "context": story.text,
-                          "answer": place, "answer_start": start})
+            for which in (0, 1) if both_animals else (i % 2,):
+                animal, place = story.animals[which], story.places[which]
+                words = story.words
+                word_index = 6 if which == 0 else 14
+                start = len(" ".join(words[:word_index])) + 1
+                assert story.text[start:start + len(place)] == place
+                items.append({"question": f"where is the {animal} ?", "context": story.text,
+                              "answer": place, "answer_start": start})
         return items
 
     def tagged(self, split: str = "train") -> list[tuple[list[str], list[str]]]:

@@ -119,6 +119,21 @@ def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameter
     assert caught.value.exec_count <= 4, "parameters, injected parameters, the check, then loading the tokenizer"
 
 
+# The smallest valid budgets, on the zoo: a claim that needs training is asserted only from the budget it needs
+# (`trained_enough` in 05, `finetune_steps >= 200` in 02, ...); every other assert must hold with one step too
+SMALLEST_BUDGETS = {"02_causal_lm.ipynb": {"finetune_steps": 1, "max_new_tokens": 1, "n_samples": 1},
+                    "04_seq2seq.ipynb": {"compare_steps": 1, "warmstart_steps": 1, "n_items": 1},
+                    "05_task_heads.ipynb": {"head_steps": 1, "n_items": 1}}
+
+
+@pytest.mark.parametrize("name", sorted(SMALLEST_BUDGETS))
+def test_the_smallest_budgets_run_to_the_end(name, tmp_path):
+    path = ROOT / "notebooks" / name
+    assert set(SMALLEST_BUDGETS[name]) <= parameter_names(path)
+    papermill.execute_notebook(str(path), str(tmp_path / name), kernel_name="python3", cwd=str(path.parent),
+                               progress_bar=False, parameters=SMALLEST_BUDGETS[name])
+
+
 def parameter_values(path):
     cell = next(c for c in code_cells(path) if "parameters" in c.get("metadata", {}).get("tags", []))
     return {node.targets[0].id: ast.literal_eval(node.value)

@@ -96,6 +96,11 @@ def test_translation_reorders_and_is_a_bijection(world):
 def test_qa_spans_tags_labels_and_choices_are_consistent(world):
     for qa in world.qa("test"):
         assert qa["context"][qa["answer_start"]:qa["answer_start"] + len(qa["answer"])] == qa["answer"]
+    both, one = world.qa("test", both_animals=True), world.qa("test")
+    assert len(both) == 2 * len(one) and [both[2 * i + i % 2] for i in range(len(one))] == one
+    for first, second in zip(both[::2], both[1::2]):       # the same story, its two animals, two places
+        assert first["context"] == second["context"] and first["question"] != second["question"]
+        assert first["answer_start"] != second["answer_start"]
     for words, tags in world.tagged("test")[:100]:
         assert len(words) == len(tags) and set(tags) <= set(TAGS)
     labels = [label for _, label in world.labelled("train")]
