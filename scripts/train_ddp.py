@@ -46,7 +46,7 @@ def weights_sha1(model: torch.nn.Module) -> str:
                                  for w in model.state_dict().values())).hexdigest()
 
 
-def main(argv: list[str] | None = None) -> dict:
+def main(argv: list[str] | None = None, exit_when_done: bool = False) -> dict:
     args = parse_args(argv)
     accelerator = Accelerator(cpu=not torch.cuda.is_available())   # rank, world size and device from the launcher
     torch.manual_seed(0)                                             # the same initial weights in every process
@@ -79,14 +79,17 @@ def main(argv: list[str] | None = None) -> dict:
     (args.out / f"rank{accelerator.process_index}.json").write_text(json.dumps(report))
     accelerator.wait_for_everyone()
     accelerator.end_training()      # tear the process group down: exiting with it alive can abort a process
+    if exit_when_done:
+        # Leave from here, with everything written and the process group closed. Returning frees the DDP model:
+        # its Reducer's destructor joins gloo's worker thread while holding the GIL, and that thread can be
+        # waiting for the GIL (a hang seen under make test, py-spy: ~ProcessGroupGloo in std::thread::join).
+        # C++ static destructors at exit can also abort under load ("terminate called without an active
+        # exception", seen once in 07).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return report
 
 
 if __name__ == "__main__":
-    main()
-    # Leave without running C++ static destructors: under load, a gloo/TCPStore thread still joinable at that
-    # point aborts the process ("terminate called without an active exception", seen once in 07 under make
-    # test) after the work and its report are done. Everything is written and the process group is closed.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    main(exit_when_done=True)

@@ -14,7 +14,7 @@ ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 def test_two_processes_see_disjoint_rows_and_end_with_identical_weights(tmp_path):
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(SCRIPT),
                "--steps", "4", "--width", "8", "--out", str(tmp_path)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=ENV, cwd=ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=ENV, cwd=ROOT, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
     assert [r["processes"] for r in ranks] == [2, 2] and [r["steps"] for r in ranks] == [4, 4]
@@ -24,7 +24,7 @@ def test_two_processes_see_disjoint_rows_and_end_with_identical_weights(tmp_path
 
 def test_one_process_without_a_launcher_trains_and_reports(tmp_path):
     done = subprocess.run([sys.executable, str(SCRIPT), "--steps", "3", "--width", "8", "--out", str(tmp_path)],
-                          capture_output=True, text=True, check=False, env=ENV, cwd=ROOT)
+                          capture_output=True, text=True, check=False, env=ENV, cwd=ROOT, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads((tmp_path / "rank0.json").read_text())
     assert report["processes"] == 1 and report["steps"] == 3 and len(report["rows_seen"]) == 3 * 16
@@ -32,5 +32,5 @@ def test_one_process_without_a_launcher_trains_and_reports(tmp_path):
 
 def test_an_odd_width_stops_with_the_argument_named(tmp_path):
     done = subprocess.run([sys.executable, str(SCRIPT), "--width", "7", "--out", str(tmp_path)],
-                          capture_output=True, text=True, check=False, env=ENV, cwd=ROOT)
+                          capture_output=True, text=True, check=False, env=ENV, cwd=ROOT, timeout=180)
     assert done.returncode == 2 and "--width an even number" in done.stderr
