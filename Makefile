@@ -40,7 +40,7 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile "$(TORCH_SPEC)" -e ".[dev]"
-	@# pip compiles the installed files one at a time; compileall does it on every core (about 30 s less)
+	@# pip compiles the installed files one at a time; compileall does it on every core (10-15 s less on a fresh clone)
 	$(PY) -m compileall -q -j 0 $(VENV)/lib > /dev/null || true   # a few test files of torch are Python 3.12+: skipped, as pip does
 	@echo "$(TORCH_SPEC)" > $(STAMP)
 	@echo "environment ready in $(VENV) ($(TORCH_SPEC))"
