@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers.checks import Exercise
+from workbook.checks import Exercise
 
 SETS = ["ex01", "ex02", "ex03", "ex04", "ex05"]
 
@@ -86,6 +86,43 @@ def test_each_notebook_01_to_05_ends_by_pointing_to_its_exercises():
     root = Path(__file__).resolve().parent.parent / "notebooks"
     for exercises in sorted((root / "exercises").glob("*_exercises.ipynb")):
         main = root / exercises.name.replace("_exercises", "")
-        cells = json.loads(main.read_text())["cells"]
+        cells = json.loads(main.read_text(encoding="utf-8"))["cells"]
         last = "".join(next(c for c in reversed(cells) if c["cell_type"] == "markdown")["source"])
         assert f"(exercises/{exercises.name})" in last, main.name
+
+
+def test_a_stub_with_a_long_docstring_is_not_attempted_and_a_real_answer_with_one_is_graded():
+    from workbook import ex01
+
+    def stub(n):
+        """Return the causal mask.
+
+        It is lower-triangular: row i may read column j when j <= i.
+        """
+        ...                      # noqa: PIE790 - a learner's stub keeps it
+
+    def answer(n):
+        """Return the causal mask.
+
+        It is lower-triangular.
+        """
+        import torch
+
+        return torch.ones(n, n).triu()           # the wrong triangle, on purpose
+
+    assert ex01.causal_mask.verdict(stub).status == "not attempted"
+    assert ex01.causal_mask.verdict(answer).status == "wrong"
+
+
+def test_no_check_takes_its_expected_values_from_the_solutions():
+    """A check that imports the solution compares the solution with itself: its oracle must be independent."""
+    import ast
+    from pathlib import Path
+
+    for name in SETS:
+        source = (Path(__file__).resolve().parent.parent / "workbook" / f"{name}.py").read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom):
+                assert "solutions" not in (node.module or ""), f"workbook/{name}.py imports {node.module}"
+            if isinstance(node, ast.Import):
+                assert not any("solutions" in alias.name for alias in node.names), f"workbook/{name}.py"

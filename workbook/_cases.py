@@ -8,6 +8,7 @@ from functools import cache
 import torch
 
 from helpers import zoo
+from helpers.runtime import quiet_loading
 from helpers.world import TinyWorld
 
 HIDDEN_SEED = 9173          # a world of its own: none of its sentences is printed by a notebook
@@ -15,6 +16,7 @@ HIDDEN_SEED = 9173          # a world of its own: none of its sentences is print
 
 @cache
 def model(name: str, task: str = "base"):
+    quiet_loading()                     # a check cell shows its verdict, not a "Loading weights" bar
     tokenizer, loaded = zoo.load(name, task=task)
     return tokenizer, loaded.eval()
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import torch
 import transformers
 
-from helpers.checks import Exercise, Wrong, exercises
-
 from . import _cases
+from .checks import Exercise, Wrong, exercises
 
 
 def _tensor(value, what: str) -> torch.Tensor:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import torch
 
-from helpers.checks import Exercise, Wrong, exercises
-
 from . import _cases
+from .checks import Exercise, Wrong, exercises
 
 
 def _bert():
@@ -73,8 +72,17 @@ def check_fill_mask(answer) -> str:
 
 
 def _pll(model, tokenizer, text) -> float:
-    from .solutions.ex03 import pseudo_log_likelihood
-    return pseudo_log_likelihood(model, tokenizer, text)
+    """The oracle: the model's own masked-LM loss, one row per ordinary token with that token masked and labelled."""
+    ids = tokenizer(text, return_tensors="pt").input_ids
+    positions = torch.arange(1, ids.shape[1] - 1)                  # not [CLS], not [SEP]
+    rows = torch.arange(len(positions))
+    masked = ids.repeat(len(positions), 1)
+    masked[rows, positions] = tokenizer.mask_token_id
+    labels = torch.full_like(masked, -100)
+    labels[rows, positions] = ids[0, positions]
+    with torch.no_grad():
+        loss = model(masked, labels=labels).loss                   # the mean of -log p(true token) over the rows
+    return -loss.item() * len(positions)
 
 
 def check_pseudo_log_likelihood(answer) -> str:
@@ -108,13 +116,23 @@ def check_pair_inputs(answer) -> str:
     raise Wrong("the ids differ from [CLS] a [SEP] b [SEP]")
 
 
+def _first_token_loss(model, tokenizer, left: str, candidate: str) -> float:
+    """The oracle: the model's own loss (-log p) of the candidate's first token, with its leading space, after bos + left."""
+    prefix = tokenizer(tokenizer.bos_token + left).input_ids
+    ids = torch.tensor([prefix + tokenizer(" " + candidate).input_ids[:1]])
+    labels = torch.full_like(ids, -100)
+    labels[0, -1] = ids[0, -1]
+    with torch.no_grad():
+        return model(ids, labels=labels).loss.item()
+
+
 def check_gpt2_pick(answer) -> str:
     tokenizer, model = _cases.model("tiny-gpt2", "causal-lm")
-    from .solutions.ex03 import gpt2_pick
     for sentence in _cases.sentences(3):
         words = sentence.split()
         left, candidates = " ".join(words[:2]), ["red", "blue", "green", "yellow", "white", "black"]
-        got, expected = answer(model, tokenizer, left, candidates), gpt2_pick(model, tokenizer, left, candidates)
+        got = answer(model, tokenizer, left, candidates)
+        expected = min(candidates, key=lambda c: _first_token_loss(model, tokenizer, left, c))
         if got == expected:
             continue
         if got not in candidates:

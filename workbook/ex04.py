@@ -3,12 +3,14 @@ greedy decoding with the encoder run once."""
 
 from __future__ import annotations
 
+import re
+
 import torch
 
-from helpers.checks import Exercise, Wrong, exercises
 from helpers.world import TRANSLATE_PREFIX
 
 from . import _cases
+from .checks import Exercise, Wrong, exercises
 
 
 def _t5():
@@ -61,28 +63,57 @@ def _spans(n_words: int) -> list[tuple[int, int]]:
     return [(1, 3), (5, 6), (n_words - 2, n_words)]
 
 
+SENTINEL = re.compile(r"<extra_id_(\d+)>")
+
+
 def check_span_corrupt(answer) -> str:
-    from .solutions.ex04 import span_corrupt
+    """The oracle is the definition: read the answer back and compare it with the sentence and the spans."""
     for sentence in _cases.sentences(3):
         words = sentence.split()
-        got, expected = answer(words, _spans(len(words))), span_corrupt(words, _spans(len(words)))
-        if tuple(got) == expected:
-            continue
+        spans = _spans(len(words))
+        got = answer(words, spans)
+        if not (isinstance(got, (tuple, list)) and len(got) == 2 and all(isinstance(g, str) for g in got)):
+            raise Wrong("return two strings: (the input with sentinels, the target)")
         source, target = got
-        if target == expected[1].rsplit(" ", 1)[0]:
-            raise Wrong("the target ends with one more sentinel after the last span")
-        if "<extra_id_1>" not in source:
+        pieces = SENTINEL.split(target)             # text before the first sentinel, then (number, words) pairs
+        numbers = [int(n) for n in pieces[1::2]]
+        span_words = [piece.split() for piece in pieces[2::2]]
+        in_source = [int(n) for n in SENTINEL.findall(source)]
+        if len(set(in_source)) < len(in_source) or (numbers and len(set(numbers)) < len(numbers)):
             raise Wrong("each span gets its own sentinel: <extra_id_0>, <extra_id_1>, ... in order")
+        if numbers == list(range(len(spans))):
+            raise Wrong("the target ends with one more sentinel after the last span")
+        target_ok = (not pieces[0].strip() and numbers == list(range(len(spans) + 1))
+                     and span_words == [words[a:b] for a, b in spans] + [[]])
+        restored = []                               # the input with each sentinel replaced by its span's words
+        for token in source.split():
+            sentinel = SENTINEL.fullmatch(token)
+            if sentinel and int(sentinel.group(1)) < len(spans):
+                start, end = spans[int(sentinel.group(1))]
+                restored += words[start:end]
+            else:
+                restored.append(token)
+        source_ok = in_source == list(range(len(spans))) and restored == words
+        if target_ok and source_ok:
+            continue
         raise Wrong("on a hidden sentence your input or target differs: kept words with one sentinel per span in the "
                     "input; each sentinel followed by its span's words in the target")
     return "T5's span corruption, on hidden sentences and spans"
 
 
+def _corrupted(words: list[str], spans: list[tuple[int, int]]) -> tuple[str, str]:
+    """The uncorrupt check's inputs (its oracle is the sentence itself): spans replaced from the right."""
+    source = list(words)
+    for k, (start, end) in reversed(list(enumerate(spans))):
+        source[start:end] = [f"<extra_id_{k}>"]
+    target = [f"<extra_id_{k}> " + " ".join(words[start:end]) for k, (start, end) in enumerate(spans)]
+    return " ".join(source), " ".join(target + [f"<extra_id_{len(spans)}>"])
+
+
 def check_uncorrupt(answer) -> str:
-    from .solutions.ex04 import span_corrupt
     for sentence in _cases.sentences(3):
         words = sentence.split()
-        source, target = span_corrupt(words, _spans(len(words)))
+        source, target = _corrupted(words, _spans(len(words)))
         got = answer(source, target)
         if " ".join(str(got).split()) == sentence:
             continue

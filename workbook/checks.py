@@ -19,7 +19,9 @@ bring their own notebook format. A self-study workbook needs one small module an
 
 from __future__ import annotations
 
+import ast
 import inspect
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,17 +94,27 @@ class Exercise:
             print(f"{self.name} = {solution!r}")
 
 
+STUB_STATEMENTS = ("...", "pass", "return None", "return ...", "return")
+
+
 def _is_stub(answer: Any) -> bool:
+    """Whether the answer is still the stub: `...`, None, or a function whose body (docstring aside) does nothing."""
     if answer is ... or answer is None:
         return True
-    if callable(answer) and not isinstance(answer, type) and getattr(answer, "__name__", "") != "<lambda>":
-        try:
-            body = inspect.getsource(answer)
-        except (OSError, TypeError):
-            return False
-        lines = [line.split("#")[0].strip() for line in body.splitlines()[1:]]
-        return all(line in ("", "...", "pass", "return None", "return ...") or line.startswith('"""') for line in lines)
-    return False
+    if not callable(answer) or isinstance(answer, type) or getattr(answer, "__name__", "") == "<lambda>":
+        return False
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(answer)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    function = tree.body[0]
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]                                      # the docstring, however many lines it has
+    return all(ast.unparse(statement) in STUB_STATEMENTS for statement in body)
 
 
 def _guard(answer: Any) -> Any:
