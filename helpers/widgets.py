@@ -10,7 +10,7 @@ carry no widget state and stay stable.
 from __future__ import annotations
 
 import torch
-from transformers import TopKLogitsWarper, TopPLogitsWarper
+from transformers import TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper, pipeline
 
 from . import progress_enabled
 
@@ -21,11 +21,17 @@ STRATEGIES = ("greedy", "beam search", "sampling")
 @torch.no_grad()
 def next_token_view(model, tokenizer, prompt: str, temperature: float = 1.0, top_k: int = 0, top_p: float = 1.0,
                     n: int = 10) -> list[dict]:
-    """The n most likely next tokens after bos + prompt at this temperature, and whether top-k / top-p keep each."""
+    """The n most likely next tokens after bos + prompt at this temperature, and whether top-k / top-p keep each.
+
+    The logits come from one step of the library's own `generate` (02 and its exercises compute them by hand),
+    and the cut from its own warpers: the playground shows what `generate` sees.
+    """
     if temperature <= 0:
         raise ValueError("temperature must be > 0")
     ids = tokenizer(tokenizer.bos_token + prompt, return_tensors="pt").to(model.device)
-    logits = model(**ids).logits[0, -1:].float() / temperature
+    step = model.generate(**ids, max_new_tokens=1, do_sample=False, output_logits=True, return_dict_in_generate=True,
+                          pad_token_id=tokenizer.pad_token_id)
+    logits = TemperatureLogitsWarper(temperature)(None, step.logits[0].float())
     kept = logits.clone()
     if top_k:
         kept = TopKLogitsWarper(top_k)(None, kept)
@@ -56,21 +62,16 @@ def generation_view(model, tokenizer, grammar, prompt: str, strategy: str = "gre
 
 @torch.no_grad()
 def fill_mask_view(bert, bert_tokenizer, gpt, gpt_tokenizer, sentence: str, k: int = 5) -> dict:
-    """BERT's top k at the mask of `sentence`, and GPT-2's top k for the same slot from the left context only."""
+    """BERT's top k at the mask of `sentence` (the fill-mask pipeline), and GPT-2's top k for the slot from the left only."""
     mask = bert_tokenizer.mask_token
     if sentence.count(mask) != 1:
         raise ValueError(f"the sentence needs exactly one {mask}")
-    ids = bert_tokenizer(sentence, return_tensors="pt").to(bert.device)
-    position = ids.input_ids[0].tolist().index(bert_tokenizer.mask_token_id)
-    bert_top = bert(**ids).logits[0, position].softmax(-1).topk(k)
+    bert_top = pipeline("fill-mask", model=bert, tokenizer=bert_tokenizer)(sentence, top_k=k)
     left = sentence.split(mask)[0].rstrip()
-    gpt_ids = gpt_tokenizer(gpt_tokenizer.bos_token + left, return_tensors="pt").to(gpt.device)
-    gpt_top = gpt(**gpt_ids).logits[0, -1].softmax(-1).topk(k)
+    gpt_top = next_token_view(gpt, gpt_tokenizer, left, n=k)
     return {"left context": left,
-            "bert": [(bert_tokenizer.convert_ids_to_tokens(i), p) for i, p in zip(bert_top.indices.tolist(),
-                                                                                  bert_top.values.tolist())],
-            "gpt2": [(gpt_tokenizer.decode([i]).strip(), p) for i, p in zip(gpt_top.indices.tolist(),
-                                                                          gpt_top.values.tolist())]}
+            "bert": [(bert_tokenizer.convert_ids_to_tokens(row["token"]), row["score"]) for row in bert_top],
+            "gpt2": [(row["token"].strip(), row["probability"]) for row in gpt_top]}
 
 
 @torch.no_grad()
@@ -103,21 +104,23 @@ def attention_view(model, tokenizer, text: str, layer: int, head: int, kind: str
 
 
 @torch.no_grad()
-def choice_view(double_heads, choice_tokenizer, lm, lm_tokenizer, context: str, endings: list[str]) -> dict:
-    """GPT2DoubleHeadsModel's choice probabilities next to the LM's log-likelihood of each ending."""
-    texts = [choice_tokenizer.bos_token + context + " " + e + choice_tokenizer.cls_token for e in endings]
-    enc = choice_tokenizer(texts, return_tensors="pt", padding=True).to(double_heads.device)
-    input_ids = enc.input_ids[None]
-    mc_token_ids = (input_ids == choice_tokenizer.cls_token_id).int().argmax(-1)
-    choice = double_heads(input_ids=input_ids, attention_mask=enc.attention_mask[None],
-                          mc_token_ids=mc_token_ids).mc_logits.softmax(-1)[0]
+def choice_view(double_heads, make_batch, lm, lm_tokenizer, item: dict) -> dict:
+    """GPT2DoubleHeadsModel's choice probabilities next to the LM's log-likelihood of each ending.
+
+    `make_batch([item])` builds the double-heads inputs: 05 writes that function, and the playground uses it.
+    """
+    batch = make_batch([item])
+    choice = double_heads(**{k: batch[k].to(double_heads.device) for k in ("input_ids", "attention_mask",
+                                                                          "mc_token_ids")}).mc_logits.softmax(-1)[0]
+    prefix = len(lm_tokenizer(lm_tokenizer.bos_token + item["context"]).input_ids)
     likelihoods = []
-    for ending in endings:
-        prefix = lm_tokenizer(lm_tokenizer.bos_token + context, return_tensors="pt").input_ids
-        full = lm_tokenizer(lm_tokenizer.bos_token + context + " " + ending, return_tensors="pt").input_ids.to(lm.device)
-        logprobs = lm(full).logits[0, :-1].log_softmax(-1).gather(-1, full[0, 1:, None])[:, 0]
-        likelihoods.append(logprobs[prefix.shape[1] - 1:].sum().item())
-    return {"endings": list(endings), "choice probability": choice.tolist(), "LM log-likelihood": likelihoods}
+    for ending in item["endings"]:
+        full = lm_tokenizer(lm_tokenizer.bos_token + item["context"] + " " + ending, return_tensors="pt").input_ids
+        labels = full.clone()
+        labels[:, :prefix] = -100                          # the loss on the ending's tokens only: their mean NLL
+        loss = lm(full.to(lm.device), labels=labels.to(lm.device)).loss
+        likelihoods.append(-loss.item() * (full.shape[1] - prefix))
+    return {"endings": list(item["endings"]), "choice probability": choice.tolist(), "LM log-likelihood": likelihoods}
 
 
 # --------------------------------------------------------------------------- drawing the views
@@ -241,7 +244,7 @@ def attention_playground(model, tokenizer, text: str, kinds: tuple[str, ...] = (
     return _playground(controls, render)
 
 
-def choice_playground(double_heads, choice_tokenizer, lm, lm_tokenizer, items: list[dict]):
+def choice_playground(double_heads, make_batch, lm, lm_tokenizer, items: list[dict]):
     """A story and its endings: the choice head's probabilities next to the LM likelihood of each ending."""
     import ipywidgets as widgets
 
@@ -249,6 +252,5 @@ def choice_playground(double_heads, choice_tokenizer, lm, lm_tokenizer, items: l
 
     def render(item):
         print(f"story {item}: {items[item]['context']}")
-        show_choices(choice_view(double_heads, choice_tokenizer, lm, lm_tokenizer, items[item]["context"],
-                                 items[item]["endings"]))
+        show_choices(choice_view(double_heads, make_batch, lm, lm_tokenizer, items[item]))
     return _playground(controls, render)
