@@ -62,24 +62,6 @@ def seq2seq(tokenizer, sources: Sequence[str], targets: Sequence[str],
             "labels": ignore_padding(target.input_ids, target.attention_mask)}
 
 
-def classification(tokenizer, texts: Sequence[str], labels: Sequence[int]) -> dict[str, torch.Tensor]:
-    """One text per row and one class index per row (sequence classification)."""
-    enc = padding_ready(tokenizer)(list(texts), return_tensors="pt", padding=True)
-    return {"input_ids": enc.input_ids, "attention_mask": enc.attention_mask, "labels": torch.tensor(list(labels))}
-
-
-def multiple_choice(tokenizer, contexts: Sequence[str], endings: Sequence[Sequence[str]],
-                    labels: Sequence[int]) -> dict[str, torch.Tensor]:
-    """Inputs shaped [items, choices, length]: each context paired with each of its endings."""
-    n_choices = len(endings[0])
-    if any(len(e) != n_choices for e in endings):
-        raise ValueError("every item needs the same number of endings")
-    enc = padding_ready(tokenizer)([c for c in contexts for _ in range(n_choices)],
-                                   [e for row in endings for e in row], return_tensors="pt", padding=True)
-    shaped = {k: v.view(len(contexts), n_choices, -1) for k, v in enc.items()}
-    return {**shaped, "labels": torch.tensor(list(labels))}
-
-
 def random_rows(n_rows: int, batch_size: int, seed: int) -> Iterator[list[int]]:
     """Endless batches of row indices drawn with replacement, the same for the same seed."""
     if n_rows < 1 or batch_size < 1:

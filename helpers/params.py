@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,18 +45,19 @@ def _number(low: float, high: float) -> Callable[[Any], str | None]:
 
 def _choice(options: tuple[str, ...]) -> Callable[[Any], str | None]:
     def rule(value: Any) -> str | None:
-        ok = isinstance(value, str) and (value in options or value.split(":")[0] in options)
-        return None if ok else "one of " + ", ".join(repr(o) for o in options)
+        return None if isinstance(value, str) and value in options else "one of " + ", ".join(repr(o) for o in options)
     return rule
+
+
+def device_problem(value: Any) -> str | None:
+    """'auto', 'cpu', 'cuda', 'mps', or 'cuda:N' for the N-th GPU (N a whole number): nothing else."""
+    if isinstance(value, str) and (value in DEVICES or re.fullmatch(r"cuda:\d+", value)):
+        return None
+    return "one of " + ", ".join(repr(o) for o in DEVICES) + " or 'cuda:N' (N = 0, 1, ...)"
 
 
 def _text(value: Any) -> str | None:
     return None if isinstance(value, str) and value.strip() else "a non-empty string"
-
-
-def _texts(value: Any) -> str | None:
-    ok = isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
-    return None if ok else "a non-empty list of non-empty strings"
 
 
 def _width(value: Any) -> str | None:
@@ -77,45 +79,37 @@ def _profile(value: Any) -> str | None:
     return None if value in names else "one of " + ", ".join(repr(n) for n in names)
 
 
-# The rule for each parameter name; names ending in _model, _steps, _seconds share a rule.
+# The rule for each parameter of the notebooks, by name; a name with no rule here is no notebook's parameter
+# (tests/test_params.py checks that every name here is a parameter of some notebook, and the reverse).
 RULES: dict[str, Callable[[Any], str | None]] = {
     "seed": _int(0),
-    "device": _choice(DEVICES),
+    "device": device_problem,
     "dtype": _choice(DTYPES),
     "profile": _profile,
+    "causal_model": _name,
+    "masked_model": _name,
+    "seq2seq_model": _name,
     "prompt": _text,
     "sentence": _text,
-    "prompts": _texts,
-    "batch_size": _int(1),
     "max_new_tokens": _int(1),
-    "n_items": _int(1),
     "n_samples": _int(1),
+    "n_items": _int(1),
+    "finetune_steps": _int(1),
+    "compare_steps": _int(1),
+    "warmstart_steps": _int(1),
+    "head_steps": _int(1),
+    "job_steps": _int(1),
     "learning_rate": _number(1e-7, 1.0),
     "head_lr": _number(1e-7, 1.0),
-    "temperature": _number(1e-3, 100.0),
-    "top_k": _int(1),
-    "top_p": _number(1e-3, 1.0),
-    "num_beams": _int(1),
     "job_width": _width,
     "job_layers": _int(1),
     "sweep_widths": _widths,
 }
-SUFFIX_RULES: dict[str, Callable[[Any], str | None]] = {
-    "_model": _name,
-    "_steps": _int(1),
-    "_seconds": _number(0, 86400),
-    "_items": _int(1),
-}
 
 
 def rule_for(name: str) -> Callable[[Any], str | None] | None:
-    """The rule that checks parameter `name`, or None if the name is unknown."""
-    if name in RULES:
-        return RULES[name]
-    for suffix, rule in SUFFIX_RULES.items():
-        if name.endswith(suffix):
-            return rule
-    return None
+    """The rule that checks parameter `name`, or None if no notebook has that parameter."""
+    return RULES.get(name)
 
 
 def check_params(**params: Any) -> None:
@@ -178,7 +172,7 @@ def load_profile(name: str) -> dict[str, Any]:
     problem = _profile(name)
     if problem:
         raise ParameterError(f"parameter 'profile' must be {problem}; got {name!r}")
-    return yaml.safe_load((PROFILES_DIR / f"{name}.yaml").read_text()) or {}
+    return yaml.safe_load((PROFILES_DIR / f"{name}.yaml").read_text(encoding="utf-8")) or {}
 
 
 def check_prompt(tokenizer, prompt: str, max_length: int, reserve: int = 0) -> list[int]:

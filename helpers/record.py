@@ -79,7 +79,7 @@ def record_metrics(**metrics: Any) -> None:
 
 def _output_metadata(notebook: str | Path):
     """The metadata of every output of an executed notebook, in order."""
-    for cell in json.loads(Path(notebook).read_text())["cells"]:
+    for cell in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]:
         for output in cell.get("outputs", []):
             yield output.get("metadata", {})
 

@@ -14,7 +14,8 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 
-from .params import DEVICES, DTYPES  # the names live with the parameter checks, which import no torch
+# the names live with the parameter checks, which import no torch
+from .params import DEVICES, DTYPES, device_problem
 
 
 def pick_device(device: str = "auto", fallback: bool = False) -> torch.device:
@@ -26,9 +27,9 @@ def pick_device(device: str = "auto", fallback: bool = False) -> torch.device:
     if not isinstance(device, str):
         raise TypeError(f"device must be a string such as 'cpu', 'cuda' or 'auto', got {type(device).__name__}")
     name = device.strip().lower()
+    if device_problem(name):
+        raise ValueError(f"unknown device {device!r}; use one of {', '.join(DEVICES)} (or 'cuda:N', N = 0, 1, ...)")
     kind = name.split(":", 1)[0]
-    if kind not in DEVICES:
-        raise ValueError(f"unknown device {device!r}; use one of {', '.join(DEVICES)} (or 'cuda:N')")
     if kind == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -95,6 +96,35 @@ def environment_report() -> str:
     env = environment()
     width = max(map(len, env))
     return "\n".join(f"{key:<{width}}  {value}" for key, value in env.items())
+
+
+class _NotLossTypeNone(logging.Filter):
+    """transformers 5.23 says "`loss_type=None` was set in the config but it is unrecognized. Using the default
+    loss: `ForCausalLMLoss`" for every GPT-2 whose config predates loss_type: a false alarm (it is the right
+    loss) that would sit in the output of every training cell. This one message is dropped; nothing else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`loss_type=None` was set in the config but it is unrecognized" not in record.getMessage()
+
+
+def quiet_loading() -> None:
+    """For the rest of the session: no "Loading weights" bars, and no `loss_type=None` false alarm from transformers.
+
+    transformers draws a bar for every model it loads; in a notebook each one stays behind as a finished widget
+    (five in one cell of 05), and loading a checkpoint from disk takes no time worth a bar. The Hub's download
+    bars (the hub profile) stay on in an interactive session. Each notebook calls this once, at the top.
+    """
+    from huggingface_hub.utils import enable_progress_bars
+    from transformers.utils import logging as hf_logging
+
+    from . import progress_enabled
+
+    hf_logging.disable_progress_bar()                  # it switches the Hub's bars off too: on again where they show
+    if progress_enabled() and "HF_HUB_DISABLE_PROGRESS_BARS" not in os.environ:
+        enable_progress_bars()
+    source = logging.getLogger("transformers.modeling_utils")       # the one logger that says it
+    if not any(isinstance(f, _NotLossTypeNone) for f in source.filters):
+        source.addFilter(_NotLossTypeNone())
 
 
 @contextmanager

@@ -7,7 +7,6 @@ the hub, which needs a network; offline it fails at once with one sentence, not 
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import socket
@@ -15,41 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-import huggingface_hub
 import transformers
 from transformers import (
     AutoModel,
     AutoModelForCausalLM,
     AutoModelForMaskedLM,
-    AutoModelForMultipleChoice,
-    AutoModelForQuestionAnswering,
     AutoModelForSeq2SeqLM,
-    AutoModelForSequenceClassification,
-    AutoModelForTokenClassification,
     AutoTokenizer,
 )
-
-from . import progress_enabled
-
-# transformers draws a "Loading weights" bar for every model it loads; in a notebook each one stays behind as a
-# finished widget (five in one cell of 05). Loading a checkpoint from disk takes no time worth a bar: off. The
-# Hub's download bars (the hub profile) stay on in an interactive session.
-transformers.utils.logging.disable_progress_bar()
-if progress_enabled() and "HF_HUB_DISABLE_PROGRESS_BARS" not in os.environ:
-    huggingface_hub.utils.enable_progress_bars()
-
-
-class _NotLossTypeNone(logging.Filter):
-    """transformers 5.23 says "`loss_type=None` was set in the config but it is unrecognized. Using the default
-    loss: `ForCausalLMLoss`" for every GPT-2 whose config predates loss_type: a false alarm (it is the right
-    loss) that would sit in the output of every training cell. This one message is dropped; nothing else."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`loss_type=None` was set in the config but it is unrecognized" not in record.getMessage()
-
-
-for _handler in transformers.utils.logging._get_library_root_logger().handlers:
-    _handler.addFilter(_NotLossTypeNone())
 
 ZOO_DIR = Path(os.environ.get("LMF_ZOO_DIR", Path(__file__).resolve().parent.parent / "zoo"))
 # The quality each zoo model must reach on the TinyWorld test split: the build prints it, tests/test_zoo.py holds it
@@ -83,10 +55,6 @@ TASKS: dict[str, type] = {
     "causal-lm": AutoModelForCausalLM,
     "masked-lm": AutoModelForMaskedLM,
     "seq2seq-lm": AutoModelForSeq2SeqLM,
-    "sequence-classification": AutoModelForSequenceClassification,
-    "token-classification": AutoModelForTokenClassification,
-    "question-answering": AutoModelForQuestionAnswering,
-    "multiple-choice": AutoModelForMultipleChoice,
 }
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
@@ -215,7 +183,7 @@ def describe() -> list[dict[str, str]]:
         weights = model.path / "model.safetensors"
         params = "?"
         if (model.path / "card.json").exists():
-            params = f"{json.loads((model.path / 'card.json').read_text())['parameters'] / 1e6:.2f} M"
+            params = f"{json.loads((model.path / 'card.json').read_text(encoding='utf-8'))['parameters'] / 1e6:.2f} M"
         size = f"{weights.stat().st_size / 2**20:.1f} MiB" if weights.exists() else "missing"
         rows.append({"name": model.name, "family": model.family, "class": model.architecture,
                      "tokenizer": model.tokenizer, "parameters": params, "size": size,

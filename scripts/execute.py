@@ -27,6 +27,7 @@ import nbformat
 import papermill
 import yaml
 
+from helpers.notebooks import sequence, shipped
 from helpers.params import ParameterError, load_profile
 from helpers.record import read_records
 from helpers.runtime import environment, pick_device, pick_dtype
@@ -52,8 +53,7 @@ def overrides(pairs: list[str]) -> dict:
 
 def check_names(values: dict) -> None:
     """A name that no notebook takes is a typo: stop before running anything, naming the closest parameter."""
-    known = {"profile"} | {name for notebook in (ROOT / "notebooks").rglob("*.ipynb")
-                           if ".ipynb_checkpoints" not in notebook.parts for name in parameter_names(notebook)}
+    known = {"profile"} | {name for notebook in shipped() for name in parameter_names(notebook)}
     for name in values:
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
@@ -131,7 +131,7 @@ def write_summary(out_dir: Path, profile_name: str, profile: dict, results: list
         "note": note,
         "notebooks": results,
     }
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     lines = [f"# runs/{profile_name}", "",
              f"device {summary['device']} ({env['cuda device']}), training dtype {dtype}; "
              + ", ".join(f"{k} {v}" for k, v in summary["environment"].items() if k != "cuda device"), ""]
@@ -143,7 +143,7 @@ def write_summary(out_dir: Path, profile_name: str, profile: dict, results: list
         lines.append(f"| {r['notebook']} | {r['status']} | {r['seconds']} | {shown} | {r['error']} |")
     passed = sum(r["status"] == "passed" for r in results)
     lines += ["", f"{passed} of {len(results)} passed in {summary['total seconds']} s"]
-    (out_dir / "summary.md").write_text("\n".join(lines) + "\n")
+    (out_dir / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -161,8 +161,7 @@ def main() -> int:
             print("--inplace runs each notebook with its own parameters cell: drop --profile, -p and --out",
                   file=sys.stderr)
             return 2
-        notebooks = [n.resolve() for n in args.notebooks] or sorted(
-            n for n in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in n.parts)
+        notebooks = [n.resolve() for n in args.notebooks] or shipped()
         for notebook in notebooks:
             try:
                 seconds = refresh(notebook)
@@ -177,7 +176,7 @@ def main() -> int:
     except ParameterError as error:
         print(error, file=sys.stderr)
         return 2
-    notebooks = [n.resolve() for n in args.notebooks] or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    notebooks = [n.resolve() for n in args.notebooks] or sequence()
     missing = [str(n) for n in notebooks if not n.is_file()]
     if missing:
         print(f"no such notebook: {', '.join(missing)}", file=sys.stderr)

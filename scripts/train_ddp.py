@@ -48,7 +48,9 @@ def weights_sha1(model: torch.nn.Module) -> str:
 
 def main(argv: list[str] | None = None, exit_when_done: bool = False) -> dict:
     args = parse_args(argv)
-    accelerator = Accelerator(cpu=not torch.cuda.is_available())   # rank, world size and device from the launcher
+    # one GPU per process, or every process on the CPU (gloo): two processes on a one-GPU machine share no GPU
+    on_cpu = torch.cuda.device_count() < int(os.environ.get("WORLD_SIZE", "1"))
+    accelerator = Accelerator(cpu=on_cpu)            # rank, world size and device from the launcher
     torch.manual_seed(0)                                             # the same initial weights in every process
     tokenizer = batches.padding_ready(zoo.load_tokenizer("tiny-gpt2"))
     config = GPT2Config(vocab_size=len(tokenizer), n_positions=128, n_embd=args.width, n_layer=2, n_head=2,
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None, exit_when_done: bool = False) -> dict:
               "seconds": time.perf_counter() - start,
               "weights_sha1": weights_sha1(accelerator.unwrap_model(model)), "rows_seen": sorted(seen)}
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"rank{accelerator.process_index}.json").write_text(json.dumps(report))
+    (args.out / f"rank{accelerator.process_index}.json").write_text(json.dumps(report), encoding="utf-8")
     accelerator.wait_for_everyone()
     accelerator.end_training()      # tear the process group down: exiting with it alive can abort a process
     if exit_when_done:

@@ -94,11 +94,11 @@ def write_cache(cache: Path, seed: int = 0) -> Path:
         tokenizer.save_pretrained(snapshot)
         model.save_pretrained(snapshot, safe_serialization=True)
         # the Hub's tokenizer_config.json of these models holds only a few keys: the class comes from config.json
-        (snapshot / "tokenizer_config.json").write_text(json.dumps(tokenizer_config) + "\n")
+        (snapshot / "tokenizer_config.json").write_text(json.dumps(tokenizer_config) + "\n", encoding="utf-8")
         for extra in ("special_tokens_map.json", "chat_template.jinja"):
             (snapshot / extra).unlink(missing_ok=True)
         (repo / "refs").mkdir(parents=True, exist_ok=True)
-        (repo / "refs" / "main").write_text(commit)
+        (repo / "refs" / "main").write_text(commit, encoding="utf-8")
     return cache
 
 

@@ -45,16 +45,6 @@ def test_seq2seq_labels_come_from_the_targets_with_padding_ignored():
     assert tokenizer.decode(batch["labels"][0][batch["labels"][0] != batches.IGNORE], skip_special_tokens=True) == "rasa miko belo"
 
 
-def test_classification_and_multiple_choice_shapes():
-    tokenizer = zoo.load_tokenizer("tiny-bert")
-    batch = batches.classification(tokenizer, ["the cat .", "the red dog ."], [0, 1])
-    assert batch["labels"].tolist() == [0, 1] and batch["input_ids"].shape[0] == 2
-    mc = batches.multiple_choice(tokenizer, ["the cat is", "the dog is"], [["red .", "blue ."], ["in the hall .", "green ."]], [1, 0])
-    assert mc["input_ids"].shape[:2] == (2, 2) and mc["attention_mask"].shape == mc["input_ids"].shape
-    with pytest.raises(ValueError, match="same number of endings"):
-        batches.multiple_choice(tokenizer, ["a", "b"], [["x", "y"], ["z"]], [0, 0])
-
-
 def test_draws_are_reproducible_and_differ_by_seed():
     first = [next(batches.random_rows(100, 8, seed=0)) for _ in range(2)]
     assert first[0] == first[1] and first[0] != next(batches.random_rows(100, 8, seed=1))

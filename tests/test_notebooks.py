@@ -1,7 +1,8 @@
 """Every notebook: committed executed, one `parameters` cell, and a papermill run on "another machine".
 
-Notebooks are discovered, not listed: a new notebook under notebooks/ joins these tests (and the
-`pytest --nbval` run of `make test`) by existing.
+Notebooks are discovered, not listed: a notebook that git tracks under notebooks/ joins these tests (and the
+`pytest --nbval` run of `make test`) by existing (helpers.notebooks.shipped); one a learner makes in `make lab`
+(Untitled.ipynb) is left alone.
 
 `make test` executes each notebook twice, for two different purposes (DESIGN section 9):
 - nbval (strict) re-runs it with seed 0 in the normal environment and compares every output that follows
@@ -19,21 +20,20 @@ Notebooks are discovered, not listed: a new notebook under notebooks/ joins thes
 import ast
 import json
 import re
-import time
 from pathlib import Path
 
 import papermill
 import pytest
 
+from helpers.notebooks import shipped
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-BUDGET_SECONDS = {"05_task_heads.ipynb": 120}        # on a 2-core CPU; exercise notebooks 30 s; every other one: 60 s
-BUDGET_SECONDS |= {p.name: 30 for p in NOTEBOOKS if "exercises" in p.parts}
+NOTEBOOKS = shipped()
 IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
 
 
 def code_cells(path):
-    return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    return [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
 
 
 # Training outputs whose last digits move with the seed and the CPU are not compared verbatim (and the
@@ -53,13 +53,14 @@ IGNORED_OUTPUTS = {
 OTHER_MACHINE = {"ATEN_CPU_CAPABILITY": "default"}     # MKL_CBWR too, when exported (above)
 OTHER_SEED = 1
 OTHER_PROMPT = "Über den Wolken: a sentence that is not TinyWorld's, with non-ASCII letters"
-# the budget under other arithmetic: ATEN_CPU_CAPABILITY=default alone runs a training step 1.25x slower here,
-# with MKL_CBWR=COMPATIBLE exported as well 2x (measured on tiny-gpt2, one thread)
-SLOWER_ARITHMETIC = 2.0
+# Runtime budgets are `make bench`'s to report (helpers.notebooks.BUDGET_SECONDS), not a test's to assert: a slower
+# machine is no bug. A run that hangs is one: each cell of a papermill run here has this long (the longest cell, 05's
+# summary of ten fine-tunes, takes about 30 s on the 2-core machine).
+CELL_TIMEOUT_SECONDS = 600
 
 
 def test_every_notebook_is_in_the_readme_map_and_the_map_names_only_real_notebooks():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     mapped = set(re.findall(r"\]\((notebooks/[^)]+\.ipynb)\)", readme))
     present = {str(p.relative_to(ROOT)) for p in NOTEBOOKS if "exercises" not in p.parts}
     assert present <= mapped, f"not in the README: {sorted(present - mapped)}"
@@ -88,34 +89,57 @@ def test_committed_executed_top_to_bottom_without_errors(path):
     assert cells.index(tagged[0]) < 3, "the parameters cell sits near the top"
 
 
-BAD_PARAMETERS = [({"seed": "not_a_number"}, "parameter 'seed' must be an integer"),
-                  ({"device": "tpu"}, "parameter 'device' must be one of 'auto', 'cpu', 'cuda', 'mps'")]
-# every notebook stops on a bad seed; the device rule (the same check_params) is run once, in 00 (each notebook's
-# check_params call names all its parameters: test_check_params_names_every_variable_of_the_parameters_cell)
-# the exercise notebooks share one generated setup cell: the first of them stands for all
+# Each bad value with the notebooks it is tried on. Every notebook stops on a bad seed, and says that `temperature`
+# (a parameter of no notebook: papermill would pass it silently) changes nothing; the device and dtype rules (the same
+# check_params in every notebook: test_check_params_names_every_variable_of_the_parameters_cell) are tried once each.
+# The exercise notebooks share one generated setup cell: the first of them stands for all.
 EXERCISES = [p for p in NOTEBOOKS if "exercises" in p.parts]
-BAD_RUNS = [(path, bad, message) for path in NOTEBOOKS for bad, message in BAD_PARAMETERS
-            if ("seed" in bad and path not in EXERCISES[1:]) or path.name == "00_start_here.ipynb"]
+EVERY = [p for p in NOTEBOOKS if p not in EXERCISES[1:]]
+BAD_PARAMETERS = [
+    ({"seed": "not_a_number", "temperature": 2}, "parameter 'seed' must be an integer", EVERY),
+    ({"device": "tpu"}, "parameter 'device' must be one of 'auto', 'cpu', 'cuda', 'mps'", ["00_start_here.ipynb"]),
+    ({"device": "cuda:x"}, "parameter 'device' must be one of 'auto', 'cpu', 'cuda', 'mps' or 'cuda:N'",
+     ["00_start_here.ipynb"]),
+    ({"dtype": "float32:7"}, "parameter 'dtype' must be one of 'auto', 'float32', 'bfloat16', 'float16'",
+     ["02_causal_lm.ipynb"]),
+]
+BAD_RUNS = [(path, bad, message) for bad, message, where in BAD_PARAMETERS for path in NOTEBOOKS
+            if path in where or path.name in where]
+STRAY_NOTE = "note: 'temperature' is not a parameter of this notebook, so setting it changes nothing"
 
 
 @pytest.mark.parametrize("path, bad, message", BAD_RUNS,
-                         ids=[f"{p.relative_to(ROOT / 'notebooks')}-{next(iter(b))}" for p, b, _ in BAD_RUNS])
+                         ids=[f"{p.relative_to(ROOT / 'notebooks')}-{'-'.join(b)}" for p, b, _ in BAD_RUNS])
 def test_a_bad_parameter_stops_the_run_at_once_naming_the_parameter(path, bad, message, tmp_path):
-    start = time.perf_counter()
     with pytest.raises(papermill.PapermillExecutionError) as caught:
         papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name="python3",
-                                   cwd=str(path.parent), progress_bar=False, parameters=bad)
+                                   cwd=str(path.parent), progress_bar=False, parameters=bad,
+                                   execution_timeout=CELL_TIMEOUT_SECONDS)
     assert message in str(caught.value)
     assert caught.value.exec_count <= 3, "parameters, injected parameters, then the check: it stops there"
-    assert time.perf_counter() - start < 15, "the check cell imports no torch: a bad value stops a run in seconds"
+    checked = code_cells(path)[caught.value.exec_count - 2]         # the cell that raised (papermill's cell 1 injected)
+    assert "import torch" not in "".join(checked["source"]), "the check cell imports no torch: it stops in a second"
+    if "temperature" in bad:
+        executed = json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))["cells"]
+        [check] = [c for c in executed if c.get("execution_count") == caught.value.exec_count]
+        printed = "".join("".join(o.get("text", "")) for o in check["outputs"] if o["output_type"] == "stream")
+        assert printed.startswith(STRAY_NOTE), printed
 
 
 def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameters_message(tmp_path):
+    from helpers.zoo import load_tokenizer
+
     path = ROOT / "notebooks" / "02_causal_lm.ipynb"
+    prompt = "the red cat is in the kitchen . " * 30
+    n_tokens = len(load_tokenizer("tiny-gpt2")(prompt, add_special_tokens=False).input_ids)
+    new_tokens = parameter_values(path)["max_new_tokens"]
     with pytest.raises(papermill.PapermillExecutionError) as caught:
         papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name="python3", cwd=str(path.parent),
-                                   progress_bar=False, parameters={"prompt": "the red cat is in the kitchen . " * 30})
-    assert "prompt" in str(caught.value) and "tokens" in str(caught.value)
+                                   progress_bar=False, parameters={"prompt": prompt}, execution_timeout=CELL_TIMEOUT_SECONDS)
+    assert caught.value.ename == "ParameterError"
+    assert caught.value.evalue == (f"the prompt is {n_tokens} tokens long; with {new_tokens} new tokens it needs "
+                                   f"{n_tokens + new_tokens}, more than the model's context of 128 tokens; shorten it "
+                                   "or ask for fewer new tokens")
     assert caught.value.exec_count <= 4, "parameters, injected parameters, the check, then loading the tokenizer"
 
 
@@ -148,7 +172,7 @@ def parameter_names(path):
 def test_parameters_cell_equals_the_cpu_profile(path):
     import yaml
 
-    profile = yaml.safe_load((ROOT / "notebooks" / "profiles" / "cpu.yaml").read_text())
+    profile = yaml.safe_load((ROOT / "notebooks" / "profiles" / "cpu.yaml").read_text(encoding="utf-8"))
     values = parameter_values(path)
     assert values, "the parameters cell assigns nothing"
     for name, value in values.items():
@@ -168,7 +192,7 @@ def test_check_params_names_every_variable_of_the_parameters_cell(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_widget_state_that_no_output_shows(path):
-    notebook = json.loads(path.read_text())
+    notebook = json.loads(path.read_text(encoding="utf-8"))
     views = [o for c in notebook["cells"] for o in c.get("outputs", [])
              if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert views or "widgets" not in notebook["metadata"], "unused widget state: JupyterLab shows the file as changed"

@@ -8,14 +8,21 @@ from helpers.zoo import resolve
 
 
 def test_good_parameters_pass():
-    check_params(seed=0, device="cpu", causal_model="tiny-gpt2", train_steps=10, prompt="the")
+    check_params(seed=0, device="cpu", causal_model="tiny-gpt2", finetune_steps=10, prompt="the")
+    check_params(device="cuda:1", dtype="bfloat16")
 
 
 @pytest.mark.parametrize("params, message", [
     ({"seed": "not_a_number"}, "parameter 'seed' must be an integer >= 0; got 'not_a_number'"),
     ({"seed": True}, "parameter 'seed' must be an integer"),
     ({"device": "tpu"}, "parameter 'device' must be one of 'auto', 'cpu', 'cuda', 'mps'"),
-    ({"train_steps": "ten"}, "parameter 'train_steps' must be an integer >= 1"),
+    ({"finetune_steps": "ten"}, "parameter 'finetune_steps' must be an integer >= 1"),
+    ({"device": "auto:1"}, "parameter 'device' must be one of 'auto', 'cpu', 'cuda', 'mps' or 'cuda:N'"),
+    ({"device": "cuda:x"}, "parameter 'device' must be one of"),
+    ({"device": "cuda:"}, "parameter 'device' must be one of"),
+    ({"dtype": "float32:7"}, "parameter 'dtype' must be one of 'auto', 'float32', 'bfloat16', 'float16'"),
+    ({"temperature": 2}, "unknown parameter 'temperature'"),
+    ({"train_steps": 10}, "unknown parameter 'train_steps'"),
     ({"prompt": "  "}, "parameter 'prompt' must be a non-empty string"),
     ({"profile": "tpu"}, "parameter 'profile' must be one of 'cpu'"),
     ({"colour": "red"}, "unknown parameter 'colour'"),
@@ -55,3 +62,12 @@ def test_empty_and_over_long_prompts_are_clear_errors():
 def test_sweep_and_dtype_parameters_are_checked(params, message):
     with pytest.raises(ParameterError, match=message):
         check_params(**params)
+
+
+def test_every_rule_names_a_parameter_of_some_notebook_and_every_parameter_has_a_rule():
+    from helpers.notebooks import shipped
+    from helpers.params import RULES
+    from tests.test_notebooks import parameter_names
+
+    names = {name for path in shipped() for name in parameter_names(path)}
+    assert set(RULES) == names, (sorted(set(RULES) - names), sorted(names - set(RULES)))

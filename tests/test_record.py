@@ -66,3 +66,27 @@ def test_runs_are_held_to_the_committed_values_within_their_bands(tmp_path):
     assert len(problems) == 2 and problems[0].startswith("acc: 0.8 is outside 0.9 +- 0.05") and "steps" in problems[1]
     assert out_of_band(committed, _notebook_with(tmp_path, "empty.ipynb", {})) == [
         f"{name}: recorded in the committed notebook, missing from the run" for name in ("acc", "loss", "steps")]
+
+
+READ_ALL = """
+import locale
+from helpers.notebooks import shipped
+from helpers.record import read_bands, read_records
+assert "utf" not in locale.getpreferredencoding(False).lower(), locale.getpreferredencoding(False)
+print(sum(len(read_records(p)) + len(read_bands(p)) > 0 for p in shipped()))
+"""
+
+
+def test_the_record_readers_read_every_notebook_where_the_default_encoding_is_not_utf8():
+    import os
+    import subprocess
+    import sys
+
+    from helpers.notebooks import sequence
+
+    # the C locale without Python's UTF-8 mode: open() defaults to ASCII, as a cp1252 Windows console to cp1252;
+    # 04 and 06 hold "▁" (T5's word marker) in their outputs
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = subprocess.run([sys.executable, "-c", READ_ALL], capture_output=True, text=True, check=False, env=env)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert int(done.stdout) >= len(sequence())            # every lesson records its key results

@@ -8,7 +8,8 @@ import sys
 from tests.test_notebooks import ROOT
 
 SCRIPT = ROOT / "scripts" / "train_ddp.py"
-ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
+# two CPU processes whatever the machine has: on a one-GPU runner rank 1 would otherwise look for a second GPU
+ENV = {**os.environ, "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""}
 
 
 def test_two_processes_see_disjoint_rows_and_end_with_identical_weights(tmp_path):
@@ -16,8 +17,9 @@ def test_two_processes_see_disjoint_rows_and_end_with_identical_weights(tmp_path
                "--steps", "4", "--width", "8", "--out", str(tmp_path)]
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=ENV, cwd=ROOT, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
-    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in (0, 1)]
+    ranks = [json.loads((tmp_path / f"rank{r}.json").read_text(encoding="utf-8")) for r in (0, 1)]
     assert [r["processes"] for r in ranks] == [2, 2] and [r["steps"] for r in ranks] == [4, 4]
+    assert [r["device"] for r in ranks] == ["cpu:0", "cpu:0"] and ranks[0]["distributed"] == "MULTI_CPU"
     assert ranks[0]["weights_sha1"] == ranks[1]["weights_sha1"]
     assert not set(ranks[0]["rows_seen"]) & set(ranks[1]["rows_seen"])
 
@@ -26,7 +28,7 @@ def test_one_process_without_a_launcher_trains_and_reports(tmp_path):
     done = subprocess.run([sys.executable, str(SCRIPT), "--steps", "3", "--width", "8", "--out", str(tmp_path)],
                           capture_output=True, text=True, check=False, env=ENV, cwd=ROOT, timeout=180)
     assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads((tmp_path / "rank0.json").read_text())
+    report = json.loads((tmp_path / "rank0.json").read_text(encoding="utf-8"))
     assert report["processes"] == 1 and report["steps"] == 3 and len(report["rows_seen"]) == 3 * 16
 
 

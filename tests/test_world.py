@@ -62,6 +62,8 @@ def test_splits_do_not_overlap(world):
     assert not texts["validation"] & texts["test"]
     pairs = {split: {e for e, _ in world.translation_pairs(split)} for split in SPLITS}
     assert not pairs["train"] & pairs["test"] and not pairs["validation"] & pairs["test"]
+    assert not pairs["train"] & pairs["validation"]
+    assert all(pairs[split] for split in SPLITS)                    # none of the three is empty
     assert all(split_of(t) == "test" for t in texts["test"])
     assert len(world.stories("test")) > 1000 and len(world.translation_pairs("test")) > 800
 

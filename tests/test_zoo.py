@@ -20,7 +20,7 @@ def world():
 
 
 def card(name):
-    return json.loads((zoo.ZOO[name].path / "card.json").read_text())
+    return json.loads((zoo.ZOO[name].path / "card.json").read_text(encoding="utf-8"))
 
 
 def test_gpt2_per_story_nll_is_within_ten_percent_of_the_true_entropy(world):
