@@ -2,6 +2,7 @@
 
     python scripts/build_zoo.py            # all three (make zoo)
     python scripts/build_zoo.py --only tiny-t5
+    python scripts/build_zoo.py --steps 3 --stories 400 --test-items 16 --out /tmp/zoo  # smoke build, seconds
 
 Deterministic: every seed is fixed here and training runs on one CPU thread. Each model is scored on
 the held-out TinyWorld test split and the scores go into its model card (README.md and card.json).
@@ -41,6 +42,7 @@ from helpers.zoo import QUALITY_TARGETS, ZOO_DIR
 
 SEED = 0
 N_TRAIN_STORIES = 80_000          # the training stories are fresh draws, never the test split's
+STEPS = {"tiny-gpt2": 6000, "tiny-bert": 3000, "tiny-t5": 1200}     # optimizer steps (batch 32) of each model
 MAX_POSITIONS = 128
 N_SENTINELS = 16                  # <extra_id_0> ... <extra_id_15> for T5 span corruption
 TARGETS = QUALITY_TARGETS
@@ -109,7 +111,8 @@ def mlm_batches(tokenizer, texts: list[str], batch_size: int, seed: int, mlm_pro
 
 
 # --------------------------------------------------------------------------- the three models
-def build_gpt2(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
+def build_gpt2(world: TinyWorld, texts: list[str], seconds: float, steps: int,
+               test_items: int | None = None) -> tuple:
     tokenizer = gpt2_tokenizer(texts)
     config = GPT2Config(vocab_size=len(tokenizer), n_positions=MAX_POSITIONS, n_embd=128, n_layer=4, n_head=4,
                         n_inner=512, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0,
@@ -119,8 +122,8 @@ def build_gpt2(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
     model = GPT2LMHeadModel(config)
     stories = [metrics.story_input(tokenizer, t) for t in world.texts("train")]
     stream = batches.shuffled(stories, lambda rows: batches.causal_lm(tokenizer, rows), 32, SEED)
-    history = train(model, stream, steps=6000, lr=3e-3, max_seconds=seconds, desc="tiny-gpt2")
-    test = world_eval.stories("test")
+    history = train(model, stream, steps=steps, lr=3e-3, max_seconds=seconds, desc="tiny-gpt2")
+    test = world_eval.stories("test")[:test_items]        # [:None]: all of them
     nll = metrics.sequence_nll(model, tokenizer, [s.text for s in test])
     true_nll = [-s.logprob for s in test]
     scores = {
@@ -133,7 +136,8 @@ def build_gpt2(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
     return tokenizer, model, history, scores
 
 
-def build_bert(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
+def build_bert(world: TinyWorld, texts: list[str], seconds: float, steps: int,
+               test_items: int | None = None) -> tuple:
     tokenizer = bert_tokenizer(texts)
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=128, num_hidden_layers=4, num_attention_heads=4,
                         intermediate_size=512, max_position_embeddings=MAX_POSITIONS,
@@ -142,17 +146,18 @@ def build_bert(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
     seed_everything(SEED)
     model = BertForMaskedLM(config)
     stream = mlm_batches(tokenizer, world.texts("train"), 32, SEED, mlm_probability=0.15)
-    history = train(model, stream, steps=3000, lr=2e-3, max_seconds=seconds, desc="tiny-bert")
+    history = train(model, stream, steps=steps, lr=2e-3, max_seconds=seconds, desc="tiny-bert")
     scores: dict = {}
     for side in ("left", "right"):
-        items = world_eval.mask_items("test", side)
+        items = world_eval.mask_items("test", side)[:test_items]
         predicted = metrics.fill_mask_predictions(model, tokenizer, [it.text(tokenizer.mask_token) for it in items])
         scores[f"fill-mask accuracy, {side} context"] = sum(p == it.answer for p, it in zip(predicted, items)) / len(items)
         scores[f"{side}-context items"] = len(items)
     return tokenizer, model, history, scores
 
 
-def build_t5(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
+def build_t5(world: TinyWorld, texts: list[str], seconds: float, steps: int,
+             test_items: int | None = None) -> tuple:
     tokenizer = t5_tokenizer(texts)
     config = T5Config(vocab_size=len(tokenizer), d_model=128, d_kv=32, d_ff=512, num_layers=4,
                       num_decoder_layers=4, num_heads=4, dropout_rate=0.0, feed_forward_proj="relu",
@@ -162,8 +167,8 @@ def build_t5(world: TinyWorld, texts: list[str], seconds: float) -> tuple:
     model = T5ForConditionalGeneration(config)
     stream = batches.shuffled(world.translation_pairs("train"), lambda rows: batches.seq2seq(
         tokenizer, [TRANSLATE_PREFIX + e for e, _ in rows], [t for _, t in rows]), 32, SEED)
-    history = train(model, stream, steps=1200, lr=1e-3, max_seconds=seconds, desc="tiny-t5")
-    pairs = world_eval.translation_pairs("test")
+    history = train(model, stream, steps=steps, lr=1e-3, max_seconds=seconds, desc="tiny-t5")
+    pairs = world_eval.translation_pairs("test")[:test_items]
     predicted = metrics.translate_batch(model, tokenizer, [e for e, _ in pairs], prefix=TRANSLATE_PREFIX)
     scores = {"test pairs": len(pairs),
               "translation exact match (greedy)": metrics.exact_match(predicted, [t for _, t in pairs])}
@@ -184,7 +189,7 @@ def write_card(name: str, folder: Path, model, history, scores: dict, seconds: f
             "torch": torch.__version__, "scores": {k: (round(v, 4) if isinstance(v, float) else v)
                                                     for k, v in scores.items()},
             "targets": TARGETS}
-    (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+    (folder / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     rows = "\n".join(f"| {k} | {v} |" for k, v in card["scores"].items())
     config = model.config
     (folder / "README.md").write_text(f"""---
@@ -214,7 +219,13 @@ Load it with the real classes: `AutoTokenizer.from_pretrained("zoo/{name}")` and
 
 Targets (tests/test_zoo.py fails below them): GPT-2 NLL / entropy <= {TARGETS['nll_over_entropy_max']},
 BERT fill-mask accuracy >= {TARGETS['fill_mask_accuracy_min']}, T5 exact match >= {TARGETS['translation_exact_match_min']}.
-""")
+""", encoding="utf-8")
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a positive whole number, got {text!r}")
+    return int(text)
 
 
 def main() -> None:
@@ -222,14 +233,22 @@ def main() -> None:
     parser.add_argument("--only", choices=list(BUILDERS), action="append", help="build only these models")
     parser.add_argument("--seconds", type=float, default=900.0, help="a wall-clock guard per model; the step counts fix the build")
     parser.add_argument("--out", type=Path, default=ZOO_DIR)
+    # a smoke build (tests/test_build_zoo.py) takes fewer steps, stories and test items; defaults build zoo/
+    parser.add_argument("--steps", type=positive_int, help="optimizer steps of every model (default: "
+                        + " / ".join(f"{n} {name}" for name, n in STEPS.items()) + ")")
+    parser.add_argument("--stories", type=positive_int, default=N_TRAIN_STORIES,
+                        help=f"TinyWorld stories drawn; the train split is used (default: {N_TRAIN_STORIES})")
+    parser.add_argument("--test-items", type=positive_int, help="score on the first N items of each test set "
+                        "(default: all; the card's scores then cover only those)")
     args = parser.parse_args()
     torch.set_num_threads(1)       # tiny models train as fast on one thread, and the build repeats exactly
 
-    world = TinyWorld(seed=SEED, n_stories=N_TRAIN_STORIES)
+    world = TinyWorld(seed=SEED, n_stories=args.stories)
     texts = corpus(world)
     for name in args.only or list(BUILDERS):
         start = time.perf_counter()
-        tokenizer, model, history, scores = BUILDERS[name](world, texts, args.seconds)
+        steps = args.steps or STEPS[name]
+        tokenizer, model, history, scores = BUILDERS[name](world, texts, args.seconds, steps, args.test_items)
         folder = args.out / name
         if folder.exists():
             shutil.rmtree(folder)

@@ -1,0 +1,75 @@
+"""scripts/build_zoo.py: a smoke build (a few steps, few stories) repeats byte for byte, and it loads with the
+Auto classes."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSeq2SeqLM, AutoTokenizer
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "build_zoo.py"
+SMOKE = ["--steps", "3", "--stories", "400", "--test-items", "16"]
+ENV = {**os.environ, "OMP_NUM_THREADS": "1", "LMF_PROGRESS": "0"}
+WALL_CLOCK = ("train seconds", "build seconds")     # the only fields of a card that may differ between builds
+MODELS = {"tiny-gpt2": (AutoModelForCausalLM, "GPT2LMHeadModel", "GPT2Tokenizer"),
+          "tiny-bert": (AutoModelForMaskedLM, "BertForMaskedLM", "BertTokenizer"),
+          "tiny-t5": (AutoModelForSeq2SeqLM, "T5ForConditionalGeneration", "T5Tokenizer")}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """Two smoke builds of all three models, one after the other, each into a folder of its own."""
+    folders = [tmp_path_factory.mktemp(f"zoo-build-{i}") for i in (1, 2)]
+    for folder in folders:
+        done = subprocess.run([sys.executable, str(SCRIPT), *SMOKE, "--out", str(folder)],
+                              capture_output=True, text=True, check=False, env=ENV, cwd=ROOT, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+    return folders
+
+
+def without_wall_clock(folder):
+    card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
+    for field in WALL_CLOCK:
+        assert isinstance(card.pop(field), float)
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    return card, re.sub(r"[\d.]+ s (of training|to build)", r"? s \1", readme)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_two_smoke_builds_are_byte_identical_but_for_the_clock(builds, name):
+    first, second = (out / name for out in builds)
+    files = {p.name for p in first.iterdir()}
+    assert files == {p.name for p in second.iterdir()} == {p.name for p in (ROOT / "zoo" / name).iterdir()}
+    assert {"model.safetensors", "config.json", "tokenizer.json", "tokenizer_config.json"} <= files
+    assert ("generation_config.json" in files) == (name != "tiny-bert")
+    for file in sorted(files - {"card.json", "README.md"}):
+        assert (first / file).read_bytes() == (second / file).read_bytes(), f"{name}/{file} differs"
+    assert without_wall_clock(first) == without_wall_clock(second)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_smoke_options_reach_the_card(builds, name):
+    card, _ = without_wall_clock(builds[0] / name)
+    assert card["name"] == name and card["class"] == MODELS[name][1] and card["threads"] == 1
+    assert card["train steps"] == 3 and card["train examples"] == 3 * 32
+    counts = [v for k, v in card["scores"].items() if k.endswith(("items", "stories", "pairs"))]
+    assert counts and all(count == 16 for count in counts)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_smoke_build_loads_with_the_auto_classes(builds, name):
+    auto_class, model_class, tokenizer_class = MODELS[name]
+    folder = builds[0] / name
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = auto_class.from_pretrained(folder, use_safetensors=True)
+    assert type(model).__name__ == model_class and type(tokenizer).__name__ == tokenizer_class
+    # the tokenizer the build trained (a folder without tokenizer files loads too: an empty one, of length 1)
+    assert len(tokenizer) == model.config.vocab_size > 100
+    sentence = "the red cat likes the blue dog ."
+    tokens = tokenizer.convert_ids_to_tokens(tokenizer(sentence).input_ids)
+    assert [t.lstrip("Ġ▁") for t in tokens if t not in tokenizer.all_special_tokens] == sentence.split()
