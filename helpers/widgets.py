@@ -124,6 +124,24 @@ def choice_view(double_heads, make_batch, lm, lm_tokenizer, item: dict) -> dict:
 
 
 # --------------------------------------------------------------------------- drawing the views
+# Each figure is a matplotlib Figure of its own, shown with IPython's display, never through pyplot: JupyterLab 4.6
+# runs widget callbacks on a kernel thread of their own (comms over subshells), and pyplot's one global state drew
+# blank or half-drawn figures when a slider moved (jupyterlab/jupyterlab#19719; tests/test_browser.py caught it).
+def _figure(width: float, height: float, columns: int = 1):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots(1, columns)
+
+
+def _show(figure, tight: bool = False) -> None:
+    from IPython.display import display
+
+    if tight:
+        figure.tight_layout()
+    display(figure)
+
+
 def _bars(ax, labels, values, kept=None, title="", xlabel="probability"):
     colours = ["tab:blue" if k else "lightgrey" for k in (kept or [True] * len(labels))]
     ax.barh(range(len(labels))[::-1], values, color=colours)
@@ -132,50 +150,41 @@ def _bars(ax, labels, values, kept=None, title="", xlabel="probability"):
 
 
 def show_generation(view: dict, label: str) -> None:
-    import matplotlib.pyplot as plt
-
     print(f"{label}: {view['continuation']!r}")
     print(f"the grammar accepts prompt + continuation: {view['grammatical']}")
     rows = view["next_tokens"]
-    _, ax = plt.subplots(figsize=(6, 3.4))
+    figure, ax = _figure(6, 3.4)
     _bars(ax, [repr(r["token"]) for r in rows], [r["probability"] for r in rows], [r["kept"] for r in rows],
           title="next token after the prompt (grey: cut by top-k / top-p)")
-    plt.show()
+    _show(figure)
 
 
 def show_fill_mask(view: dict) -> None:
-    import matplotlib.pyplot as plt
-
     print(f"BERT's top guess: {view['bert'][0][0]!r}; GPT-2 from {view['left context']!r} only: {view['gpt2'][0][0]!r}")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 2.8))
+    figure, (left, right) = _figure(9, 2.8, columns=2)
     _bars(left, [t for t, _ in view["bert"]], [p for _, p in view["bert"]], title="BERT (both sides)")
     _bars(right, [t for t, _ in view["gpt2"]], [p for _, p in view["gpt2"]], title="GPT-2 (left context only)")
-    fig.tight_layout()
-    plt.show()
+    _show(figure, tight=True)
 
 
 def show_attention(view: dict) -> None:
-    import matplotlib.pyplot as plt
-
     from .viz import matrix
 
     print(view["title"])
-    matrix(view["weights"], view["rows"], view["cols"], title=view["title"])
-    plt.show()
+    figure, ax = _figure(0.35 * len(view["cols"]) + 2, 0.35 * len(view["rows"]) + 1.5)
+    matrix(view["weights"], view["rows"], view["cols"], title=view["title"], ax=ax)
+    _show(figure)
 
 
 def show_choices(view: dict) -> None:
-    import matplotlib.pyplot as plt
-
     best_choice = max(range(len(view["endings"])), key=lambda i: view["choice probability"][i])
     best_lm = max(range(len(view["endings"])), key=lambda i: view["LM log-likelihood"][i])
     print(f"choice head picks {view['endings'][best_choice]!r}; the LM's likelihood picks {view['endings'][best_lm]!r}")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 2.6))
+    figure, (left, right) = _figure(10, 2.6, columns=2)
     _bars(left, view["endings"], view["choice probability"], title="GPT2DoubleHeadsModel: choice probability")
     _bars(right, view["endings"], view["LM log-likelihood"], title="GPT2LMHeadModel: log-likelihood",
           xlabel="nats (higher is likelier)")
-    fig.tight_layout()
-    plt.show()
+    _show(figure, tight=True)
 
 
 # --------------------------------------------------------------------------- the playgrounds

@@ -5,11 +5,15 @@ with LMF_PROGRESS=1 as `make lab` sets it, so the playgrounds are live. The test
 asserts that no cell wrote to stderr; then, for each playground, it runs its notebook up to the playground
 cell, operates the controls (types a prompt, moves a slider, picks a head) and asserts that the output
 follows. A screenshot of each playground goes to runs/browser/ (docs/playgrounds/ holds the README's copies).
-Playwright never downloads a browser here: it drives /usr/bin/chromium (`make test` installs it when absent).
+Playwright never downloads a browser here: it drives an installed Chromium or Chrome, found by find_browser()
+($LMF_BROWSER, else the usual names on PATH, else the usual paths; `make browser` looks in the same order and
+installs Debian's chromium when it finds none and may: as root, or with sudo that asks no password).
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import re
 import secrets
@@ -23,13 +27,35 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "runs" / "browser"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium: `make test` installs it as root "
-                                                              "(apt-get install chromium); otherwise install it yourself")
+# where distributions put Chromium or Chrome (the Makefile's CHROMIUM_NAMES and CHROMIUM_PATHS, in the same order)
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+BROWSER_PATHS = ("/usr/bin/chromium", "/usr/lib/chromium/chromium", "/snap/bin/chromium",
+                 "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+                 "/Applications/Chromium.app/Contents/MacOS/Chromium")
+
+
+def find_browser() -> str | None:
+    """$LMF_BROWSER (a name on PATH or a path) when set, else the first of BROWSER_NAMES on PATH, else the first of
+    BROWSER_PATHS that is executable; None when there is none."""
+    if wanted := os.environ.get("LMF_BROWSER"):
+        return shutil.which(wanted)
+    found = (shutil.which(name) for name in BROWSER_NAMES)
+    return next((path for path in found if path), None) or \
+        next((path for path in BROWSER_PATHS if os.access(path, os.X_OK)), None)
+
+
+BROWSER = find_browser()
+NO_BROWSER = (f"LMF_BROWSER={os.environ.get('LMF_BROWSER')!r} is not an executable (a name on PATH or a path)"
+              if os.environ.get("LMF_BROWSER") else
+              f"no Chromium or Chrome: looked for $LMF_BROWSER, then {', '.join(BROWSER_NAMES)} on PATH, then "
+              f"{', '.join(BROWSER_PATHS)}. Install one (Debian: apt-get install chromium, which `make test` does as "
+              "root or with password-less sudo; Fedora: dnf install chromium; macOS: brew install --cask chromium) "
+              "or set LMF_BROWSER to a Chromium-based browser")
+pytestmark = pytest.mark.skipif(BROWSER is None, reason=NO_BROWSER)
 
 
 def free_port() -> int:
@@ -64,7 +90,7 @@ def lab(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=BROWSER, args=FLAGS)
         yield browser, url, token
         browser.close()
     server.terminate()
@@ -104,12 +130,19 @@ def run_through(page, cell_text: str | None = None, timeout_s: int = 150) -> int
         args)
     assert index >= 0, f"no cell contains {cell_text!r}"
     args["index"] = index
-    page.evaluate(js("""panel.content.activeCellIndex = args.index;        // started here, awaited below
+    # the copies carry the committed execution counts: cleared first, so only this run's counts end the wait
+    page.evaluate(js("""panel.content.widgets.forEach(c => { if (c.model.type === 'code') { c.model.executionCount = null; }});
+        panel.content.activeCellIndex = args.index;        // started here, awaited below
         window.jupyterapp.commands.execute('notebook:run-all-above')
             .then(() => window.jupyterapp.commands.execute('notebook:run-cell'));"""), args)
-    page.wait_for_function(js("""const cells = panel.content.widgets.slice(0, args.index + 1).filter(c => c.model.type === 'code');
-        return panel.sessionContext.session.kernel.status === 'idle' && cells.every(c => c.model.executionCount !== null);"""),
-        arg=args, timeout=timeout_s * 1000)
+    cells = "panel.content.widgets.slice(0, args.index + 1).filter(c => c.model.type === 'code')"
+    errors = f"""{cells}.flatMap(c => c.model.outputs.toJSON().filter(o => o.output_type === 'error')
+        .map(o => o.ename + ': ' + o.evalue))"""
+    page.wait_for_function(js(f"""if ({errors}.length) {{ return true; }}     // the cells after it never run
+        return panel.sessionContext.session.kernel.status === 'idle' && {cells}.every(c => c.model.executionCount !== null);"""),
+        arg=args, timeout=timeout_s * 1000, polling=250)
+    raised = page.evaluate(js(f"return {errors};"), args)
+    assert not raised, f"a cell of {page.notebook_name} raised {raised[0]}"
     return index
 
 
@@ -125,6 +158,64 @@ def wait_for_change(page, index: int, before: str, pattern: str = "", timeout_s:
             return text
         page.wait_for_timeout(300)
     raise AssertionError(f"the output did not change as expected ({pattern!r}); it shows:\n{output_text(page, index)}")
+
+
+def figures(page, index: int) -> tuple[str, list[str]]:
+    """The output area's text and the data URLs of its images (matplotlib's PNGs), read at one moment."""
+    area = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".jp-Cell-outputArea").first
+    return tuple(area.evaluate("a => [a.innerText, Array.from(a.querySelectorAll('img'), i => i.src)]"))
+
+
+def wait_for_figure(page, index: int, before: str, pattern: str, timeout_s: float = 60) -> tuple[str, str]:
+    """The text and the figure once the text matches `pattern` and one figure other than `before` shows: the
+    output re-renders asynchronously (the text first, then the image), so the text alone does not say the picture
+    is there."""
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        text, images = figures(page, index)
+        if re.search(pattern, text) and "static snapshot" not in text and len(images) == 1 and images[0] != before:
+            return text, images[0]
+        page.wait_for_timeout(300)
+    text, images = figures(page, index)
+    raise AssertionError(f"no new figure with {pattern!r} ({len(images)} images, "
+                         f"{sum(i == before for i in images)} the one before); the output shows:\n{text}")
+
+
+def heatmap(data_url: str):
+    """The colored pixels of a figure, cropped to where they are: viridis (the heatmap and its colorbar) is
+    saturated everywhere, text and axes are grey or black, so the title and tick labels drop out (the whole PNG
+    differs with the title alone, whatever the weights)."""
+    import numpy as np
+    from PIL import Image
+
+    header, _, data = data_url.partition(",")
+    assert header == "data:image/png;base64", header[:40]
+    rgb = np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")).astype(int)
+    colored = rgb.max(axis=-1) - rgb.min(axis=-1) > 40
+    if colored.mean() < 0.05:                                 # a heatmap fills a third or more; kept for a look
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        (SHOTS / "no_heatmap.png").write_bytes(base64.b64decode(data))
+        raise AssertionError(f"{colored.sum()} colored pixels of {colored.size}: no heatmap in this figure "
+                             f"({SHOTS / 'no_heatmap.png'})")
+    rows, cols = np.flatnonzero(colored.any(axis=1)), np.flatnonzero(colored.any(axis=0))
+    crop = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    return np.where(colored[crop][..., None], rgb[crop], 255)
+
+
+def same_heatmap(a: str, b: str) -> bool:
+    """Whether two figures draw the same heatmap: no pixel of it visibly apart (> 40 of 255 in a channel) but for a
+    few at the edges, which a layout moved by a fraction of a pixel anti-aliases otherwise (a longer title: up to
+    26). One cell of another weight changes hundreds of pixels, another head thousands."""
+    x, y = heatmap(a), heatmap(b)
+    return x.shape == y.shape and int((abs(x - y).max(axis=-1) > 40).sum()) < 50
+
+
+def kept(name: str, **figures: str) -> str:
+    """Writes figures (data URLs) to runs/browser/, for a look at a failure, and says where."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for label, url in figures.items():
+        (SHOTS / f"{name}_{label}.png").write_bytes(base64.b64decode(url.partition(",")[2]))
+    return f"(the figures: {SHOTS}/{name}_{{{','.join(figures)}}}.png)"
 
 
 def shoot(page, index: int, name: str) -> None:
@@ -158,19 +249,19 @@ def test_generation_playground_follows_the_prompt_and_the_temperature(lab):
     index = run_through(page, "generation_playground(model")
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
     cell.locator(".widget-dropdown select").wait_for(timeout=30_000)
-    first = wait_for_change(page, index, "", r"greedy: ")
+
+    def continuation(text):
+        return re.search(r": '(.*)'\n", text).group(1)
+    first = wait_for_change(page, index, "", r"greedy: '.*'\n")
     prompt = cell.locator(".widget-text input")
     prompt.fill("the blue dog is in the")
     prompt.press("Enter")
-    typed = wait_for_change(page, index, first, r"greedy: '")
-    assert typed != first
+    typed = wait_for_change(page, index, first, r"greedy: '.*'\n")
+    assert continuation(typed) != continuation(first)          # another prompt, another greedy continuation
     cell.locator(".widget-dropdown select").select_option("sampling")
     cold = wait_for_change(page, index, typed, r"sampling \(temperature 1\.0.*\): '.*'\n")
     set_slider(cell, "temperature", 2.0)
     hot = wait_for_change(page, index, cold, r"sampling \(temperature 2\.0.*\): '.*'\n")
-
-    def continuation(text):
-        return re.search(r"\): '(.*)'", text).group(1)
     assert continuation(hot) != continuation(cold)             # same seed, hotter distribution: another text
     shoot(page, index, "generation")
     page.close()
@@ -197,16 +288,24 @@ def test_fill_mask_playground_puts_the_answer_first(lab):
     ("01_three_families.ipynb", "attention_playground(gpt", "attention_gpt2"),
     ("04_seq2seq.ipynb", "attention_playground(t5", "attention_t5"),
 ])
-def test_attention_playground_title_follows_the_head(lab, notebook, call, name):
+def test_attention_playground_title_and_heatmap_follow_the_head(lab, notebook, call, name):
     page = open_notebook(lab, notebook)
     index = run_through(page, call)
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-    first = wait_for_change(page, index, "", r"attention, layer 0, head 0")
+    _, first = wait_for_figure(page, index, "", r"attention, layer 0, head 0")
     set_slider(cell, "head", 1)
-    second = wait_for_change(page, index, first, r"attention, layer 0, head 1")
+    _, second = wait_for_figure(page, index, first, r"attention, layer 0, head 1")
+    assert not same_heatmap(first, second), \
+        f"heads 0 and 1 of layer 0 draw the same weights {kept(name, h0=first, h1=second)}"
     set_slider(cell, "layer", 1)
-    wait_for_change(page, index, second, r"attention, layer 1, head 1")
+    _, third = wait_for_figure(page, index, second, r"attention, layer 1, head 1")
+    assert not same_heatmap(second, third), \
+        f"head 1 of layers 0 and 1 draws the same weights {kept(name, l0=second, l1=third)}"
     shoot(page, index, name)
+    set_slider(cell, "layer", 0)                 # back: the same weights, the same heatmap (the test of the test)
+    _, again = wait_for_figure(page, index, third, r"attention, layer 0, head 1")
+    assert same_heatmap(again, second), \
+        f"the same head drew another heatmap the second time {kept(name, before=second, again=again)}"
     page.close()
 
 
