@@ -83,7 +83,7 @@ def check_joint_loss(answer) -> str:
     if torch.allclose(got, out.loss):
         raise Wrong("out.loss alone never reaches the multiple-choice head (06_myth_check measures it)")
     if torch.allclose(got, out.mc_loss):
-        raise Wrong("out.mc_loss alone leaves the language-model head untrained")
+        raise Wrong("out.mc_loss alone leaves out the language-model objective: the model is no longer trained to predict the text (the LM head, tied to the token embeddings, moves only through the choice loss)")
     raise Wrong("your loss is not the sum of the two heads' losses")
 
 
