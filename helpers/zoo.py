@@ -169,7 +169,19 @@ def _load(location: str, model_class: type | None, common: dict, model_kwargs: d
     tokenizer = AutoTokenizer.from_pretrained(location, **common)
     if model_class is None:
         return tokenizer, None
-    model = model_class.from_pretrained(location, use_safetensors=True, **common, **model_kwargs)
+    from .runtime import quiet_libraries
+
+    # transformers logs a LOAD REPORT table whenever checkpoint and class differ, its rows in an order that changes
+    # run to run. A checkpoint's extra heads (the zoo BERT's and bert-base-uncased's pooler and next-sentence head,
+    # loaded as BertForMaskedLM) are harmless and go unsaid; weights the class had to initialise new are named in one
+    # sorted line, since they must be trained before they mean anything. Both lists stay on `model.loading_info`.
+    with quiet_libraries():
+        model, info = model_class.from_pretrained(location, use_safetensors=True, output_loading_info=True,
+                                                  **common, **model_kwargs)
+    model.loading_info = {key: sorted(value) for key, value in info.items() if isinstance(value, (list, set))}
+    if model.loading_info.get("missing_keys"):
+        print(f"NOTE: {type(model).__name__} initialised new weights that {location} has not: "
+              f"{', '.join(model.loading_info['missing_keys'])}; train them before use")
     model.eval()
     return tokenizer, model
 

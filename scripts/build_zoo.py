@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import shutil
 import string
 import time
@@ -24,6 +25,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from transformers import (
     BertConfig,
     BertForMaskedLM,
+    BertForPreTraining,
     BertTokenizer,
     DataCollatorForLanguageModeling,
     GPT2Config,
@@ -110,6 +112,42 @@ def mlm_batches(tokenizer, texts: list[str], batch_size: int, seed: int, mlm_pro
     return batches.shuffled(texts, lambda rows: dict(collator([tokenizer(t) for t in rows])), batch_size, seed)
 
 
+NOT_NEXT = 1          # BertForPreTraining's next-sentence labels: 0 = B follows A, 1 = B is from another story
+
+
+def nsp_rows(stories, seed: int) -> list[tuple[str, str | None, int]]:
+    """BERT's two pretraining tasks on TinyWorld, fixed by the seed. A third of the rows are whole stories
+    (one segment, masked LM only: next-sentence label -100, which the loss skips); the rest are pairs, segment A
+    the two introductions and segment B the rest of the story: its own (IsNext) or another story's (NotNext)."""
+    rng = random.Random(seed)
+    rows = []
+    for story in stories:
+        words = story.words
+        a, b = " ".join(words[:16]), " ".join(words[16:])
+        draw = rng.random()
+        if draw < 1 / 3:
+            rows.append((story.text, None, -100))
+        elif draw < 2 / 3:
+            rows.append((a, b, 0))
+        else:
+            other = b
+            while other == b:
+                other = " ".join(stories[rng.randrange(len(stories))].words[16:])
+            rows.append((a, other, NOT_NEXT))
+    return rows
+
+
+def pretraining_batches(tokenizer, rows, batch_size: int, seed: int, mlm_probability: float):
+    """Endless shuffled batches for BertForPreTraining: masked tokens (as mlm_batches) and next-sentence labels."""
+    collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=mlm_probability)
+
+    def make(chunk):
+        batch = dict(collator([tokenizer(a, b) if b is not None else tokenizer(a) for a, b, _ in chunk]))
+        batch["next_sentence_label"] = torch.tensor([label for _, _, label in chunk])
+        return batch
+    return batches.shuffled(rows, make, batch_size, seed)
+
+
 # --------------------------------------------------------------------------- the three models
 def build_gpt2(world: TinyWorld, texts: list[str], seconds: float, steps: int,
                test_items: int | None = None) -> tuple:
@@ -144,15 +182,28 @@ def build_bert(world: TinyWorld, texts: list[str], seconds: float, steps: int,
                         hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
                         pad_token_id=tokenizer.pad_token_id)
     seed_everything(SEED)
-    model = BertForMaskedLM(config)
-    stream = mlm_batches(tokenizer, world.texts("train"), 32, SEED, mlm_probability=0.15)
-    history = train(model, stream, steps=steps, lr=2e-3, max_seconds=seconds, desc="tiny-bert")
+    # pretrained as BERT was, masked LM + next-sentence prediction, so the pooler over [CLS] is trained and saved
+    # (bert-base-uncased ships one); the config names BertForMaskedLM, as bert-base-uncased's does
+    model = BertForPreTraining(config)
+    stream = pretraining_batches(tokenizer, nsp_rows(world.stories("train"), SEED), 32, SEED, mlm_probability=0.15)
+    history = train(model, stream, steps=steps, lr=1e-3, max_seconds=seconds, desc="tiny-bert")   # 2e-3 stalls with NSP
+    model.config.architectures = ["BertForMaskedLM"]
+    masked_lm = BertForMaskedLM(config).eval()       # the fill-mask view of the same weights, to score it
+    missing, _ = masked_lm.load_state_dict(model.state_dict(), strict=False)
+    assert not missing, missing
+    pairs = nsp_rows(world_eval.stories("test"), SEED + 1)
+    pairs = [row for row in pairs if row[1] is not None][:test_items]
+    with torch.no_grad():
+        enc = tokenizer([a for a, _, _ in pairs], [b for _, b, _ in pairs], return_tensors="pt", padding=True)
+        guess = model(**enc).seq_relationship_logits.argmax(-1).tolist()
     scores: dict = {}
     for side in ("left", "right"):
         items = world_eval.mask_items("test", side)[:test_items]
-        predicted = metrics.fill_mask_predictions(model, tokenizer, [it.text(tokenizer.mask_token) for it in items])
+        predicted = metrics.fill_mask_predictions(masked_lm, tokenizer, [it.text(tokenizer.mask_token) for it in items])
         scores[f"fill-mask accuracy, {side} context"] = sum(p == it.answer for p, it in zip(predicted, items)) / len(items)
         scores[f"{side}-context items"] = len(items)
+    scores["next-sentence accuracy"] = sum(g == label for g, (_, _, label) in zip(guess, pairs)) / len(pairs)
+    scores["next-sentence pairs"] = len(pairs)
     return tokenizer, model, history, scores
 
 
@@ -176,6 +227,10 @@ def build_t5(world: TinyWorld, texts: list[str], seconds: float, steps: int,
 
 
 BUILDERS = {"tiny-gpt2": build_gpt2, "tiny-bert": build_bert, "tiny-t5": build_t5}
+OBJECTIVES = {"tiny-gpt2": "next-token prediction on whole stories",
+              "tiny-bert": "masked LM (15 % of tokens) + next-sentence prediction, as the original BERT; saved with its "
+                           "pooler and both heads (the config names BertForMaskedLM, as bert-base-uncased's does)",
+              "tiny-t5": "translation into the toy language (teacher forcing)"}
 world_eval = TinyWorld(seed=SEED)     # the test split the zoo tests and the notebooks use
 
 
@@ -208,6 +263,7 @@ Load it with the real classes: `AutoTokenizer.from_pretrained("zoo/{name}")` and
 
 ## Training
 - data: TinyWorld seed {SEED}, train split only (held-out test split never seen)
+- objective: {OBJECTIVES[name]}
 - steps: {history.steps} (batch 32), {history.examples} examples, {card['train seconds']} s of training,
   {card['build seconds']} s to build with tokenizer and scoring
 - final training loss: {card['final train loss']}
