@@ -98,6 +98,7 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "compare_steps": _int(1),
     "warmstart_steps": _int(1),
     "head_steps": _int(1),
+    "summary_steps": _int(1),
     "job_steps": _int(1),
     "learning_rate": _number(1e-7, 1.0),
     "head_lr": _number(1e-7, 1.0),

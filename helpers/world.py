@@ -201,6 +201,23 @@ class Story:
         return math.log(p) if p > 0 else -math.inf
 
     @property
+    def summary(self) -> str:
+        """Who did what to whom: 'the cat fears the dog .' (the action without the colours; no sentence of the story)."""
+        s, o = self.subject - 1, 2 - self.subject
+        return f"the {self.animals[s]} {self.verb} the {self.animals[o]} ."
+
+    @property
+    def summary_with_places(self) -> str:
+        """Who did what to whom, and where each one is: 'the cat in the attic fears the dog in the cellar .'
+
+        The places are in the introductions, the action in the third sentence: a summarizer must match each
+        animal of the action with the sentence that introduced it.
+        """
+        s, o = self.subject - 1, 2 - self.subject
+        return (f"the {self.animals[s]} in the {self.places[s]} {self.verb} "
+                f"the {self.animals[o]} in the {self.places[o]} .")
+
+    @property
     def label(self) -> str:
         """The story-level label: is the relation between the two characters friendly or hostile?"""
         return "friendly" if self.verb in self.grammar.friendly_verbs else "hostile"
@@ -357,6 +374,14 @@ class TinyWorld:
         """(words, tags) pairs for token classification; tags are from `TAGS`."""
         self._check_split(split)
         return [(s.words, s.tags) for s in self.stories(split)]
+
+    def summaries(self, split: str = "train", places: bool = False) -> list[tuple[str, str]]:
+        """(story text, one-line summary) pairs: who did what to whom, and with `places` where each one is.
+
+        The splits share no story (a story's split is a hash of its text).
+        """
+        self._check_split(split)
+        return [(s.text, s.summary_with_places if places else s.summary) for s in self.stories(split)]
 
     def labelled(self, split: str = "train") -> list[tuple[str, str]]:
         """(story text, label) pairs; the label is 'friendly' or 'hostile'."""

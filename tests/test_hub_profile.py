@@ -24,6 +24,7 @@ from tests.hub_standins import HUB_IDS
 from tests.test_notebooks import IDS, NOTEBOOKS, ROOT, parameter_names
 
 SMALL_BUDGETS = {"finetune_steps": 10, "n_items": 40, "compare_steps": 20, "warmstart_steps": 10, "head_steps": 10,
+                 "summary_steps": 10,
                  "job_steps": 20, "sweep_widths": [32]}
 # the exercise notebooks take no model parameters (their checks always use the zoo): not run here; the job notebook
 # runs twice inside 07's run with the hub profile (its sweep and its command-line run)

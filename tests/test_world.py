@@ -133,3 +133,17 @@ def test_accepts_is_parse_without_the_exception(world):
     story = world.texts("test")[0]
     assert world.grammar.accepts(story) and world.grammar.accepts("  " + story + " ")
     assert not world.grammar.accepts(story.replace(" is in ", " is on ", 1)) and not world.grammar.accepts("")
+
+
+def test_summaries_say_who_did_what_to_whom_and_no_story_sentence_is_one():
+    import re
+
+    world = TinyWorld(seed=3, n_stories=600)
+    for split in ("train", "test"):
+        for (text, summary), story in zip(world.summaries(split), world.stories(split)):
+            subject, verb, obj = re.fullmatch(r"the (\w+) (\w+) the (\w+) \.", summary).groups()
+            assert (subject, obj) == (story.animals[story.subject - 1], story.animals[2 - story.subject])
+            assert verb == story.verb and summary not in text
+            with_places = dict(world.summaries(split, places=True))[text]
+            assert with_places.split()[:4] == ["the", subject, "in", "the"]
+    assert not {t for t, _ in world.summaries("train")} & {t for t, _ in world.summaries("test")}
