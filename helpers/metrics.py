@@ -60,6 +60,19 @@ def translate_batch(model, tokenizer, sources: list[str], prefix: str = "", num_
     return outputs
 
 
+@torch.no_grad()
+def caption_batch(model, tokenizer, image_processor, images: list, max_new_tokens: int = 16,
+                  batch_size: int = 128) -> list[str]:
+    """Greedy captions of PIL images by a vision encoder-decoder (VisionEncoderDecoderModel and its peers)."""
+    device = next(model.parameters()).device
+    outputs: list[str] = []
+    for i in range(0, len(images), batch_size):
+        pixels = image_processor(images[i:i + batch_size], return_tensors="pt").pixel_values.to(device)
+        generated = model.generate(pixel_values=pixels, max_new_tokens=max_new_tokens, do_sample=False)
+        outputs.extend(t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True))
+    return outputs
+
+
 def exact_match(predictions: list[str], references: list[str]) -> float:
     """The share of predictions equal to their reference, whitespace-normalised."""
     if len(predictions) != len(references) or not references:

@@ -89,6 +89,7 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "causal_model": _name,
     "masked_model": _name,
     "seq2seq_model": _name,
+    "caption_model": _name,
     "prompt": _text,
     "sentence": _text,
     "max_new_tokens": _int(1),

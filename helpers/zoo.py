@@ -1,6 +1,6 @@
 """The offline model zoo: resolve a zoo name or a hub id, and load it with the real Auto classes.
 
-Zoo names (`tiny-gpt2`, `tiny-bert`, `tiny-t5`) resolve to folders under `zoo/` that were written by
+Zoo names (`tiny-gpt2`, `tiny-bert`, `tiny-t5`, `tiny-vit-gpt2`) resolve to folders under `zoo/` that were written by
 `save_pretrained` (scripts/build_zoo.py). Anything else is taken as a Hugging Face Hub id and goes to
 the hub, which needs a network; offline it fails at once with one sentence, not a traceback wall.
 """
@@ -18,6 +18,7 @@ import transformers
 from transformers import (
     AutoModel,
     AutoModelForCausalLM,
+    AutoModelForImageTextToText,
     AutoModelForMaskedLM,
     AutoModelForSeq2SeqLM,
     AutoTokenizer,
@@ -25,7 +26,8 @@ from transformers import (
 
 ZOO_DIR = Path(os.environ.get("LMF_ZOO_DIR", Path(__file__).resolve().parent.parent / "zoo"))
 # The quality each zoo model must reach on the TinyWorld test split: the build prints it, tests/test_zoo.py holds it
-QUALITY_TARGETS = {"nll_over_entropy_max": 1.10, "fill_mask_accuracy_min": 0.95, "translation_exact_match_min": 0.95}
+QUALITY_TARGETS = {"nll_over_entropy_max": 1.10, "fill_mask_accuracy_min": 0.95, "translation_exact_match_min": 0.95,
+                   "caption_exact_match_min": 0.95}
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ ZOO: dict[str, ZooModel] = {
         ZooModel("tiny-bert", "encoder-only (masked LM)", "BertForMaskedLM", "WordPiece", "bert-base-uncased"),
         ZooModel("tiny-t5", "encoder-decoder (seq2seq)", "T5ForConditionalGeneration", "Unigram (T5)",
                  "google/flan-t5-small"),
+        ZooModel("tiny-vit-gpt2", "encoder-decoder (image-to-text)", "VisionEncoderDecoderModel",
+                 "byte-level BPE (tiny-gpt2's)", "nlpconnect/vit-gpt2-image-captioning"),
     )
 }
 
@@ -55,6 +59,7 @@ TASKS: dict[str, type] = {
     "causal-lm": AutoModelForCausalLM,
     "masked-lm": AutoModelForMaskedLM,
     "seq2seq-lm": AutoModelForSeq2SeqLM,
+    "image-to-text": AutoModelForImageTextToText,     # VisionEncoderDecoderModel (AutoModelForVision2Seq is gone in 5.x)
 }
 
 _HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
@@ -150,6 +155,26 @@ def load(name_or_hub_id: str, task: str | None = "base", **model_kwargs):
                            f"zoo models: {_zoo_names()}") from None
     _check_folder(Path(location), weights=model_class is not None)
     return _load(location, model_class, {**common, "local_files_only": True}, model_kwargs)
+
+
+def load_image_processor(name_or_hub_id: str):
+    """The image processor saved beside a captioner (zoo or hub), through AutoImageProcessor.
+
+    Its Pillow backend, always: the default one needs torchvision (not a dependency) and falls back with a warning.
+    """
+    from transformers import AutoImageProcessor
+
+    location = resolve(name_or_hub_id)
+    try:
+        return AutoImageProcessor.from_pretrained(location, local_files_only=True, backend="pil")
+    except OSError:
+        if Path(location).is_dir():
+            raise ZooError(f"{location!r} has no image processor (preprocessor_config.json); save one beside the "
+                           "model with image_processor.save_pretrained(folder)") from None
+    if not hub_reachable():
+        raise ZooError(f"{location!r} is not in the local cache and the Hugging Face Hub cannot be reached from here; "
+                       f"use a zoo model ({_zoo_names()})") from None
+    return AutoImageProcessor.from_pretrained(location, backend="pil")
 
 
 def _check_folder(folder: Path, weights: bool) -> None:

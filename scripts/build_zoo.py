@@ -1,6 +1,7 @@
-"""Rebuild zoo/ from scratch: tokenizers, tiny GPT-2 / BERT / T5 trained on TinyWorld, model cards.
+"""Rebuild zoo/ from scratch: tokenizers, tiny GPT-2 / BERT / T5 trained on TinyWorld, a tiny ViT + GPT-2
+captioner of TinyWorld pictures, model cards.
 
-    python scripts/build_zoo.py            # all three (make zoo)
+    python scripts/build_zoo.py            # all four (make zoo)
     python scripts/build_zoo.py --only tiny-t5
     python scripts/build_zoo.py --steps 3 --stories 400 --test-items 16 --out /tmp/zoo  # smoke build, seconds
 
@@ -34,9 +35,14 @@ from transformers import (
     T5Config,
     T5ForConditionalGeneration,
     T5Tokenizer,
+    VisionEncoderDecoderModel,
+    ViTConfig,
+    ViTForImageClassification,
+    ViTImageProcessorPil,
+    ViTModel,
 )
 
-from helpers import batches, metrics
+from helpers import batches, metrics, scenes
 from helpers.runtime import seed_everything
 from helpers.train import train
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
@@ -44,7 +50,11 @@ from helpers.zoo import QUALITY_TARGETS, ZOO_DIR
 
 SEED = 0
 N_TRAIN_STORIES = 80_000          # the training stories are fresh draws, never the test split's
-STEPS = {"tiny-gpt2": 6000, "tiny-bert": 3000, "tiny-t5": 1200}     # optimizer steps (batch 32) of each model
+STEPS = {"tiny-gpt2": 6000, "tiny-bert": 3000, "tiny-t5": 1200,      # optimizer steps (batch 32) of each model
+         "tiny-vit-gpt2": 3000}                                      # (its ViT's pre-training: VIT_STEPS more)
+VIT_STEPS = 1000                  # the captioner's encoder is first trained alone, as an image classifier
+N_PICTURES = 20_000               # training pictures of the captioner (train-split captions, each drawn many times)
+N_TEST_PICTURES = 512
 MAX_POSITIONS = 128
 N_SENTINELS = 16                  # <extra_id_0> ... <extra_id_15> for T5 span corruption
 TARGETS = QUALITY_TARGETS
@@ -226,11 +236,88 @@ def build_t5(world: TinyWorld, texts: list[str], seconds: float, steps: int,
     return tokenizer, model, history, scores
 
 
-BUILDERS = {"tiny-gpt2": build_gpt2, "tiny-bert": build_bert, "tiny-t5": build_t5}
+def image_processor() -> ViTImageProcessorPil:
+    """Pictures are drawn at the model's size already: no resize, pixel values scaled to [-1, 1] as ViT's are."""
+    return ViTImageProcessorPil(do_resize=False, size={"height": scenes.IMAGE_SIZE, "width": scenes.IMAGE_SIZE},
+                                image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+
+
+def vit_labels(pictures) -> torch.Tensor:
+    """Each picture's three facts as a multi-label target: colour, animal and place words each 1."""
+    words = list(scenes.COLOURS) + list(scenes.GLYPHS) + list(scenes.WALLPAPERS)
+    target = torch.zeros(len(pictures), len(words))
+    for row, (_, scene) in enumerate(pictures):
+        for word in (scene.colour, scene.animal, scene.place):
+            target[row, words.index(word)] = 1.0
+    return target
+
+
+def build_vit_gpt2(world: TinyWorld, texts: list[str], seconds: float, steps: int,
+                   test_items: int | None = None, out: Path = ZOO_DIR) -> tuple:
+    """A ViT encoder pre-trained to name a picture's three facts, joined with the zoo GPT-2 as its caption decoder.
+
+    This is how real captioners such as nlpconnect/vit-gpt2-image-captioning were made: a pre-trained image
+    encoder and a pre-trained language model, cross-attention added between them, fine-tuned on captions.
+    """
+    gpt2_folder = out / "tiny-gpt2"
+    if not (gpt2_folder / "config.json").exists():
+        raise SystemExit(f"tiny-vit-gpt2 starts from tiny-gpt2, which is missing from {out}: build it first")
+    processor = image_processor()
+    train_pictures = scenes.pictures("train", N_PICTURES if test_items is None else 64, SEED)
+    pixels = processor([p for p, _ in train_pictures], return_tensors="pt").pixel_values
+    words = vit_labels(train_pictures)
+    vit_config = ViTConfig(image_size=scenes.IMAGE_SIZE, patch_size=8, num_channels=3, hidden_size=64,
+                           num_hidden_layers=2, num_attention_heads=4, intermediate_size=128,
+                           hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, num_labels=words.shape[1],
+                           problem_type="multi_label_classification")
+    seed_everything(SEED)
+    classifier = ViTForImageClassification(vit_config)
+    rows = list(range(len(train_pictures)))
+    stream = batches.shuffled(rows, lambda r: {"pixel_values": pixels[r], "labels": words[r]}, 32, SEED)
+    vit_steps = VIT_STEPS if steps == STEPS["tiny-vit-gpt2"] else steps
+    train(classifier, stream, steps=vit_steps, lr=1e-3, max_seconds=seconds, desc="tiny-vit (classifier)")
+    # with its pooler (unused by the captioner, left as initialised), as AutoModelForImageTextToText builds the encoder
+    encoder = ViTModel(vit_config)
+    missing, _ = encoder.load_state_dict(classifier.vit.state_dict(), strict=False)
+    assert sorted(missing) == ["pooler.dense.bias", "pooler.dense.weight"], missing
+
+    tokenizer = GPT2Tokenizer.from_pretrained(gpt2_folder)
+    decoder = GPT2LMHeadModel.from_pretrained(gpt2_folder, add_cross_attention=True)   # cross-attention: new weights
+    model = VisionEncoderDecoderModel(encoder=encoder, decoder=decoder)
+    model.config.decoder_start_token_id = tokenizer.bos_token_id      # generate and the label shift need both
+    model.config.pad_token_id = tokenizer.pad_token_id
+    model.generation_config.decoder_start_token_id = tokenizer.bos_token_id
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.generation_config.max_new_tokens = 16
+
+    def caption_batch(r):
+        enc = tokenizer([train_pictures[i][1].caption + tokenizer.eos_token for i in r], return_tensors="pt", padding=True)
+        return {"pixel_values": pixels[r], "labels": enc.input_ids.masked_fill(enc.attention_mask == 0, -100)}
+
+    history = train(model, batches.shuffled(rows, caption_batch, 32, SEED + 1), steps=steps, lr=1e-3,
+                    max_seconds=seconds, desc="tiny-vit-gpt2")
+    test = scenes.pictures("test", test_items or N_TEST_PICTURES, SEED)
+    predicted = metrics.caption_batch(model, tokenizer, processor, [p for p, _ in test])
+    facts = {"colour": 1, "animal": 2, "place": 6}                    # word positions in the caption
+    scores = {"test pictures": len(test), "test captions (distinct)": len({s.caption for _, s in test}),
+              "caption exact match (greedy)": metrics.exact_match(predicted, [s.caption for _, s in test])}
+    for fact, at in facts.items():
+        scores[f"{fact} right"] = sum(p.split()[at:at + 1] == [getattr(s, fact)] for p, (_, s) in zip(predicted, test)) / len(test)
+    model.image_processor = processor                                 # main() saves it beside the tokenizer
+    return tokenizer, model, history, scores
+
+
+BUILDERS = {"tiny-gpt2": build_gpt2, "tiny-bert": build_bert, "tiny-t5": build_t5, "tiny-vit-gpt2": build_vit_gpt2}
 OBJECTIVES = {"tiny-gpt2": "next-token prediction on whole stories",
               "tiny-bert": "masked LM (15 % of tokens) + next-sentence prediction, as the original BERT; saved with its "
                            "pooler and both heads (the config names BertForMaskedLM, as bert-base-uncased's does)",
-              "tiny-t5": "translation into the toy language (teacher forcing)"}
+              "tiny-t5": "translation into the toy language (teacher forcing)",
+              "tiny-vit-gpt2": f"captions of TinyWorld pictures (`helpers/scenes.py`, train-split captions only): a ViT "
+                               f"encoder first trained {VIT_STEPS} steps to name each picture's colour, animal and place, "
+                               "then joined with tiny-gpt2 (cross-attention added) and trained on the captions (teacher forcing)"}
+ORIGINS = {"tiny-gpt2": "from scratch", "tiny-bert": "from scratch", "tiny-t5": "from scratch",
+           "tiny-vit-gpt2": "from tiny-gpt2 and a new ViT encoder"}
 world_eval = TinyWorld(seed=SEED)     # the test split the zoo tests and the notebooks use
 
 
@@ -253,8 +340,8 @@ tags: [lm-families, tinyworld, tutorial]
 ---
 # {name}
 
-A tiny `{card['class']}` ({parameters / 1e6:.2f} M parameters, {config.model_type} architecture) trained from
-scratch on TinyWorld, the synthetic story grammar of lm-families (`helpers/world.py`), by
+A tiny `{card['class']}` ({parameters / 1e6:.2f} M parameters, {config.model_type} architecture) trained {ORIGINS[name]}
+on TinyWorld, the synthetic story grammar of lm-families (`helpers/world.py`), by
 `scripts/build_zoo.py` on a {card['threads']}-thread CPU with torch {card['torch']}.
 It exists so that the notebooks run offline; it knows nothing but TinyWorld.
 
@@ -274,7 +361,8 @@ Load it with the real classes: `AutoTokenizer.from_pretrained("zoo/{name}")` and
 {rows}
 
 Targets (tests/test_zoo.py fails below them): GPT-2 NLL / entropy <= {TARGETS['nll_over_entropy_max']},
-BERT fill-mask accuracy >= {TARGETS['fill_mask_accuracy_min']}, T5 exact match >= {TARGETS['translation_exact_match_min']}.
+BERT fill-mask accuracy >= {TARGETS['fill_mask_accuracy_min']}, T5 exact match >= {TARGETS['translation_exact_match_min']},
+captioner exact match >= {TARGETS['caption_exact_match_min']}.
 """, encoding="utf-8")
 
 
@@ -304,12 +392,15 @@ def main() -> None:
     for name in args.only or list(BUILDERS):
         start = time.perf_counter()
         steps = args.steps or STEPS[name]
-        tokenizer, model, history, scores = BUILDERS[name](world, texts, args.seconds, steps, args.test_items)
+        extra = {"out": args.out} if name == "tiny-vit-gpt2" else {}
+        tokenizer, model, history, scores = BUILDERS[name](world, texts, args.seconds, steps, args.test_items, **extra)
         folder = args.out / name
         if folder.exists():
             shutil.rmtree(folder)
         tokenizer.save_pretrained(folder)
         model.save_pretrained(folder, safe_serialization=True)
+        if hasattr(model, "image_processor"):
+            model.image_processor.save_pretrained(folder)
         write_card(name, folder, model, history, scores, time.perf_counter() - start)
         print(f"{name}: {history.steps} steps in {history.seconds:.0f} s, "
               + ", ".join(f"{k} = {v:.4g}" if isinstance(v, float) else f"{k} = {v}" for k, v in scores.items()),

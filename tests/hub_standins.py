@@ -1,4 +1,5 @@
-"""Hub-shaped stand-ins: tiny random checkpoints under the ids `gpt2`, `bert-base-uncased`, `google/flan-t5-small`.
+"""Hub-shaped stand-ins: tiny random checkpoints under the ids `gpt2`, `bert-base-uncased`, `google/flan-t5-small`
+and `nlpconnect/vit-gpt2-image-captioning`.
 
 The hub profile cannot be run here (no network), but what breaks it is rarely the weights: it is the
 *shape* of the real checkpoints, which differs from the zoo's. So each stand-in copies the trouble of its
@@ -8,6 +9,9 @@ Hub model, not its knowledge:
   zoo's, 1,024 positions, only `model_max_length` in tokenizer_config.json (as on the Hub);
 - bert-base-uncased: an uncased WordPiece (`do_lower_case`), 512 positions, pre-training weights
   (pooler and next-sentence head present, as in the real checkpoint);
+- nlpconnect/vit-gpt2-image-captioning: a VisionEncoderDecoderModel whose ViT reads 224 x 224 pictures in
+  16 x 16 patches (a 14 x 14 grid, not the zoo's 4 x 4) behind an image processor that resizes, and whose GPT-2
+  decoder has gpt2's tokenizer (no pad token: the config's pad and decoder start are both `<|endoftext|>`);
 - google/flan-t5-small: a SentencePiece-style Unigram with 100 `<extra_id_N>` sentinels, gated-GELU feed-forward,
   `tie_word_embeddings: false` in config.json (T5 v1.1: transformers 5 reads it as "do not scale the decoder output")
   and a model vocabulary larger than the tokenizer's (32,128 vs 32,100 on the Hub).
@@ -32,12 +36,16 @@ from transformers import (
     GPT2LMHeadModel,
     T5Config,
     T5ForConditionalGeneration,
+    VisionEncoderDecoderModel,
+    ViTConfig,
+    ViTImageProcessor,
+    ViTModel,
 )
 
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
 from scripts import build_zoo as zoo_build  # the zoo's own tokenizer builders, with the Hub's settings
 
-HUB_IDS = ("gpt2", "bert-base-uncased", "google/flan-t5-small")
+HUB_IDS = ("gpt2", "bert-base-uncased", "google/flan-t5-small", "nlpconnect/vit-gpt2-image-captioning")
 ENGLISH = ("The capital of France is Paris . The quick brown fox jumps over the lazy dog . "
            "A language model predicts the next word of a sentence from the words before it . "
            "Hugging Face hosts models , datasets and tokenizers for many languages .")
@@ -79,11 +87,30 @@ def t5(texts: list[str]) -> tuple:
     return tokenizer, T5ForConditionalGeneration(config), {"model_max_length": 512}
 
 
-BUILDERS = {"gpt2": gpt2, "bert-base-uncased": bert, "google/flan-t5-small": t5}
+def vit_gpt2(texts: list[str]) -> tuple:
+    tokenizer, _, tokenizer_config = gpt2(texts)
+    encoder = ViTModel(ViTConfig(image_size=224, patch_size=16, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                                 intermediate_size=64))
+    decoder = GPT2LMHeadModel(GPT2Config(vocab_size=len(tokenizer), n_positions=1024, n_embd=32, n_layer=2, n_head=2,
+                                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                                         add_cross_attention=True))
+    model = VisionEncoderDecoderModel(encoder=encoder, decoder=decoder)
+    model.config.decoder_start_token_id = model.config.pad_token_id = tokenizer.eos_token_id     # as on the Hub
+    model.config.architectures = ["VisionEncoderDecoderModel"]
+    model.image_processor = ViTImageProcessor(do_resize=True, size={"height": 224, "width": 224},
+                                              image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+    # its config.json names no tokenizer (vision-encoder-decoder), so the Hub's tokenizer_config.json says it all
+    end = "<|endoftext|>"
+    return tokenizer, model, {**tokenizer_config, "tokenizer_class": "GPT2Tokenizer", "bos_token": end, "eos_token": end,
+                              "unk_token": end, "add_prefix_space": False}
+
+
+BUILDERS = {"gpt2": gpt2, "bert-base-uncased": bert, "google/flan-t5-small": t5,
+            "nlpconnect/vit-gpt2-image-captioning": vit_gpt2}
 
 
 def write_cache(cache: Path, seed: int = 0) -> Path:
-    """Write the three stand-ins into `cache` in the Hugging Face cache layout; returns `cache`."""
+    """Write the stand-ins into `cache` in the Hugging Face cache layout; returns `cache`."""
     texts = _texts()
     for hub_id, build in BUILDERS.items():
         torch.manual_seed(seed)
@@ -93,6 +120,8 @@ def write_cache(cache: Path, seed: int = 0) -> Path:
         snapshot = repo / "snapshots" / commit
         tokenizer.save_pretrained(snapshot)
         model.save_pretrained(snapshot, safe_serialization=True)
+        if hasattr(model, "image_processor"):
+            model.image_processor.save_pretrained(snapshot)
         # the Hub's tokenizer_config.json of these models holds only a few keys: the class comes from config.json
         (snapshot / "tokenizer_config.json").write_text(json.dumps(tokenizer_config) + "\n", encoding="utf-8")
         for extra in ("special_tokens_map.json", "chat_template.jinja"):

@@ -9,7 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSeq2SeqLM, AutoTokenizer
+from transformers import (
+    AutoImageProcessor,
+    AutoModelForCausalLM,
+    AutoModelForImageTextToText,
+    AutoModelForMaskedLM,
+    AutoModelForSeq2SeqLM,
+    AutoTokenizer,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "build_zoo.py"
@@ -18,12 +25,13 @@ ENV = {**os.environ, "OMP_NUM_THREADS": "1", "LMF_PROGRESS": "0"}
 WALL_CLOCK = ("train seconds", "build seconds")     # the only fields of a card that may differ between builds
 MODELS = {"tiny-gpt2": (AutoModelForCausalLM, "GPT2LMHeadModel", "GPT2Tokenizer"),
           "tiny-bert": (AutoModelForMaskedLM, "BertForMaskedLM", "BertTokenizer"),
-          "tiny-t5": (AutoModelForSeq2SeqLM, "T5ForConditionalGeneration", "T5Tokenizer")}
+          "tiny-t5": (AutoModelForSeq2SeqLM, "T5ForConditionalGeneration", "T5Tokenizer"),
+          "tiny-vit-gpt2": (AutoModelForImageTextToText, "VisionEncoderDecoderModel", "GPT2Tokenizer")}
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """Two smoke builds of all three models, one after the other, each into a folder of its own."""
+    """Two smoke builds of all four models, one after the other, each into a folder of its own."""
     folders = [tmp_path_factory.mktemp(f"zoo-build-{i}") for i in (1, 2)]
     for folder in folders:
         done = subprocess.run([sys.executable, str(SCRIPT), *SMOKE, "--out", str(folder)],
@@ -58,7 +66,7 @@ def test_the_smoke_options_reach_the_card(builds, name):
     trained_as = "BertForPreTraining" if name == "tiny-bert" else MODELS[name][1]     # BERT: masked LM + next sentence
     assert card["name"] == name and card["class"] == trained_as and card["threads"] == 1
     assert card["train steps"] == 3 and card["train examples"] == 3 * 32
-    counts = [v for k, v in card["scores"].items() if k.endswith(("items", "stories", "pairs"))]
+    counts = [v for k, v in card["scores"].items() if k.endswith(("items", "stories", "pairs", "pictures"))]
     assert counts and all(count == 16 for count in counts)
 
 
@@ -70,7 +78,11 @@ def test_a_smoke_build_loads_with_the_auto_classes(builds, name):
     model = auto_class.from_pretrained(folder, use_safetensors=True)
     assert type(model).__name__ == model_class and type(tokenizer).__name__ == tokenizer_class
     # the tokenizer the build trained (a folder without tokenizer files loads too: an empty one, of length 1)
-    assert len(tokenizer) == model.config.vocab_size > 100
+    config = model.config.decoder if name == "tiny-vit-gpt2" else model.config      # a captioner: its decoder's
+    assert len(tokenizer) == config.vocab_size > 100
+    if name == "tiny-vit-gpt2":     # the image processor saved beside it, and the ids generate and training need
+        assert type(AutoImageProcessor.from_pretrained(folder, backend="pil")).__name__ == "ViTImageProcessorPil"
+        assert model.config.decoder_start_token_id == tokenizer.bos_token_id and model.config.pad_token_id == tokenizer.pad_token_id
     sentence = "the red cat likes the blue dog ."
     tokens = tokenizer.convert_ids_to_tokens(tokenizer(sentence).input_ids)
     assert [t.lstrip("Ġ▁") for t in tokens if t not in tokenizer.all_special_tokens] == sentence.split()

@@ -2,8 +2,9 @@
 
 `tests/hub_standins.py` writes tiny random checkpoints with the Hub models' shapes of trouble (gpt2 without a
 pad token, bos = eos, a larger vocabulary, 1,024 positions; an uncased BERT with a pooler; a T5 with 100
-sentinels and a model vocabulary larger than its tokenizer's) into a temporary Hugging Face cache under the
-ids `gpt2`, `bert-base-uncased` and `google/flan-t5-small`. With HF_HUB_OFFLINE=1 the notebooks'
+sentinels and a model vocabulary larger than its tokenizer's; a ViT-GPT-2 captioner on 224 x 224 pictures) into a
+temporary Hugging Face cache under the ids `gpt2`, `bert-base-uncased`, `google/flan-t5-small` and
+`nlpconnect/vit-gpt2-image-captioning`. With HF_HUB_OFFLINE=1 the notebooks'
 `from_pretrained("gpt2")` finds them through the library's real cache lookup.
 
 What this proves: every code path the hub profile takes runs (loading by hub id, padding without a pad token,
@@ -40,6 +41,10 @@ assert zoo.load_tokenizer("bert-base-uncased").tokenize("The CAT") == ["the", "c
 t5_tokenizer, t5 = zoo.load("google/flan-t5-small", task="seq2seq-lm")
 assert t5_tokenizer.convert_tokens_to_ids("<extra_id_99>") != t5_tokenizer.unk_token_id
 assert t5.config.vocab_size > len(t5_tokenizer) and not t5.config.scale_decoder_outputs and t5.config.is_gated_act
+caption_tokenizer, captioner = zoo.load("nlpconnect/vit-gpt2-image-captioning", task="image-to-text")
+processor = zoo.load_image_processor("nlpconnect/vit-gpt2-image-captioning")
+assert caption_tokenizer.pad_token is None and captioner.config.decoder_start_token_id == caption_tokenizer.eos_token_id
+assert captioner.config.encoder.image_size // captioner.config.encoder.patch_size == 14 and processor.do_resize
 print("ok")
 """
 

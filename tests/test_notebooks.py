@@ -47,6 +47,7 @@ IGNORED_OUTPUTS = {
     "03_masked_lm.ipynb": 1,         # record_metrics
     "04_seq2seq.ipynb": 4,           # the from-scratch race (training, scores), BERT->GPT-2 training, record_metrics
     "04b_summarization.ipynb": 6,    # the two fine-tunes, their loss curves, the scores, the error kinds, why, record_metrics
+    "04c_image_to_text.ipynb": 1,    # record_metrics (nothing is trained: the zoo captioner's outputs follow from the seed)
     "05_task_heads.ipynb": 9,        # ten fine-tunes in six cells, the choice playground, record_metrics, the summary table
     "06_myth_check.ipynb": 1,        # the DoubleHeads loop on out.loss alone (losses, choice accuracy)
     "07_scaling_out.ipynb": 5,       # the sweep's table and verdict, bf16 loss, DDP losses and sha1, record_metrics
@@ -150,6 +151,7 @@ def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameter
 SMALLEST_BUDGETS = {"02_causal_lm.ipynb": {"finetune_steps": 1, "max_new_tokens": 1, "n_samples": 1},
                     "04_seq2seq.ipynb": {"compare_steps": 1, "warmstart_steps": 1, "n_items": 1},
                     "04b_summarization.ipynb": {"summary_steps": 1, "n_items": 1},
+                    "04c_image_to_text.ipynb": {"n_items": 1},
                     "05_task_heads.ipynb": {"head_steps": 1, "n_items": 1}}
 
 

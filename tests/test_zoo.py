@@ -5,12 +5,13 @@ import json
 import pytest
 import torch
 
-from helpers import metrics, zoo
+from helpers import metrics, scenes, zoo
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
 
 NLL_OVER_ENTROPY_MAX = zoo.QUALITY_TARGETS["nll_over_entropy_max"]
 FILL_MASK_MIN = zoo.QUALITY_TARGETS["fill_mask_accuracy_min"]
 EXACT_MATCH_MIN = zoo.QUALITY_TARGETS["translation_exact_match_min"]
+CAPTION_MIN = zoo.QUALITY_TARGETS["caption_exact_match_min"]
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +50,13 @@ def test_t5_translates_held_out_sentences(world):
     predicted = metrics.translate_batch(model, tokenizer, [e for e, _ in pairs], prefix=TRANSLATE_PREFIX)
     score = metrics.exact_match(predicted, [t for _, t in pairs])
     assert score >= EXACT_MATCH_MIN, f"exact match = {score:.3f}"
+
+
+def test_the_captioner_captions_held_out_pictures_of_unseen_scenes():
+    tokenizer, model = zoo.load("tiny-vit-gpt2", task="image-to-text")
+    processor = zoo.load_image_processor("tiny-vit-gpt2")
+    pictures = scenes.pictures("test", 512, seed=7)         # other pictures than the card's (seed 0)
+    predicted = metrics.caption_batch(model, tokenizer, processor, [p for p, _ in pictures])
+    score = metrics.exact_match(predicted, [s.caption for _, s in pictures])
+    assert score >= CAPTION_MIN, f"caption exact match = {score:.3f}"
+    assert not {s.caption for _, s in pictures} & {s.caption for s in scenes.scenes("train")}   # scenes never trained on

@@ -17,6 +17,7 @@ from transformers import (
     GPT2LMHeadModel,
     GPT2Model,
     T5ForConditionalGeneration,
+    VisionEncoderDecoderModel,
 )
 
 from helpers import zoo
@@ -44,7 +45,8 @@ def test_zoo_loads_offline_through_the_auto_classes(name, auto_class, model_clas
 
 # every task of helpers.zoo.TASKS, and the concrete class its Auto class builds for a zoo model
 TASK_CLASSES = [("tiny-gpt2", "causal-lm", GPT2LMHeadModel), ("tiny-bert", "masked-lm", BertForMaskedLM),
-                ("tiny-t5", "seq2seq-lm", T5ForConditionalGeneration), ("tiny-gpt2", "base", GPT2Model)]
+                ("tiny-t5", "seq2seq-lm", T5ForConditionalGeneration), ("tiny-gpt2", "base", GPT2Model),
+                ("tiny-vit-gpt2", "image-to-text", VisionEncoderDecoderModel)]
 
 
 @pytest.mark.parametrize("name, task, model_class", TASK_CLASSES)
