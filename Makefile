@@ -3,7 +3,7 @@
 #   make execute    run the notebooks headless with papermill (PROFILE=cpu|gpu|hub, NOTEBOOKS=..., PARAMS="seed=1 ...")
 #   make test       unit tests, the zoo's quality targets, nbval (strict, seed 0) and papermill runs
 #                   (seed 1 under other arithmetic), on TEST_WORKERS=2 processes
-#   make zoo        rebuild the tiny offline checkpoints in zoo/ (about 15 minutes; repeats bit for bit on one machine)
+#   make zoo        rebuild the tiny offline checkpoints in zoo/ (about 19 minutes; repeats bit for bit on one machine)
 #   make refresh    re-execute the committed notebooks in place (NOTEBOOKS=... for some)
 #   make bench      time every notebook against its budget, serially and in parallel processes (BENCH_WORKERS=N)
 #   make lint       ruff on the helpers, workbook, scripts, tests and the notebooks' code cells (.ci/run runs it)

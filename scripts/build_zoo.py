@@ -284,6 +284,7 @@ def build_vit_gpt2(world: TinyWorld, texts: list[str], seconds: float, steps: in
     tokenizer = GPT2Tokenizer.from_pretrained(gpt2_folder)
     decoder = GPT2LMHeadModel.from_pretrained(gpt2_folder, add_cross_attention=True)   # cross-attention: new weights
     model = VisionEncoderDecoderModel(encoder=encoder, decoder=decoder)
+    model.config.decoder._name_or_path = "tiny-gpt2"                 # not the build machine's folder
     model.config.decoder_start_token_id = tokenizer.bos_token_id      # generate and the label shift need both
     model.config.pad_token_id = tokenizer.pad_token_id
     model.generation_config.decoder_start_token_id = tokenizer.bos_token_id
