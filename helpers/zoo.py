@@ -51,6 +51,8 @@ ZOO: dict[str, ZooModel] = {
                  "google/flan-t5-small"),
         ZooModel("tiny-vit-gpt2", "encoder-decoder (image-to-text)", "VisionEncoderDecoderModel",
                  "byte-level BPE (tiny-gpt2's)", "nlpconnect/vit-gpt2-image-captioning"),
+        ZooModel("tiny-llama", "decoder-only (causal LM), Llama-style", "LlamaForCausalLM",
+                 "byte-level BPE (tiny-gpt2's) + chat tokens", "HuggingFaceTB/SmolLM2-135M-Instruct"),
     )
 }
 

@@ -1,7 +1,7 @@
 """Rebuild zoo/ from scratch: tokenizers, tiny GPT-2 / BERT / T5 trained on TinyWorld, a tiny ViT + GPT-2
-captioner of TinyWorld pictures, model cards.
+captioner of TinyWorld pictures, a tiny Llama-style decoder with a chat template, model cards.
 
-    python scripts/build_zoo.py            # all four (make zoo)
+    python scripts/build_zoo.py            # all five (make zoo)
     python scripts/build_zoo.py --only tiny-t5
     python scripts/build_zoo.py --steps 3 --stories 400 --test-items 16 --out /tmp/zoo  # smoke build, seconds
 
@@ -32,6 +32,8 @@ from transformers import (
     GPT2Config,
     GPT2LMHeadModel,
     GPT2Tokenizer,
+    LlamaConfig,
+    LlamaForCausalLM,
     T5Config,
     T5ForConditionalGeneration,
     T5Tokenizer,
@@ -50,7 +52,7 @@ from helpers.zoo import QUALITY_TARGETS, ZOO_DIR
 
 SEED = 0
 N_TRAIN_STORIES = 80_000          # the training stories are fresh draws, never the test split's
-STEPS = {"tiny-gpt2": 6000, "tiny-bert": 3000, "tiny-t5": 1200,      # optimizer steps (batch 32) of each model
+STEPS = {"tiny-gpt2": 6000, "tiny-bert": 3000, "tiny-t5": 1200, "tiny-llama": 4000,      # optimizer steps (batch 32) of each model
          "tiny-vit-gpt2": 3000}                                      # (its ViT's pre-training: VIT_STEPS more)
 VIT_STEPS = 1000                  # the captioner's encoder is first trained alone, as an image classifier
 N_PICTURES = 20_000               # training pictures of the captioner (train-split captions, each drawn many times)
@@ -309,15 +311,76 @@ def build_vit_gpt2(world: TinyWorld, texts: list[str], seconds: float, steps: in
     return tokenizer, model, history, scores
 
 
-BUILDERS = {"tiny-gpt2": build_gpt2, "tiny-bert": build_bert, "tiny-t5": build_t5, "tiny-vit-gpt2": build_vit_gpt2}
+# ChatML, the template of SmolLM2 and Qwen: every message between <|im_start|>role and <|im_end|>; the generation
+# prompt opens the assistant's turn
+CHAT_TEMPLATE = ("{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + "
+                 "'<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
+
+
+QA_SHARE = 0.3        # the share of tiny-llama's pretraining stories followed by a plain-text question and its answer
+
+
+def qa_suffix(story, which: int) -> str:
+    """A plain-text question about where one of the story's animals is, and the answer (tiny-llama's pretraining)."""
+    animal = f"{story.colours[which]} {story.animals[which]}"
+    return f" where is the {animal} ? the {animal} is in the {story.places[which]} ."
+
+
+def llama_tokenizer(texts: list[str]) -> GPT2Tokenizer:
+    """tiny-gpt2's byte-level BPE (the same ids for the same text) plus the chat tokens and a chat template."""
+    tokenizer = gpt2_tokenizer(texts)
+    tokenizer.add_special_tokens({"additional_special_tokens": ["<|im_start|>", "<|im_end|>"]})
+    tokenizer.chat_template = CHAT_TEMPLATE
+    return tokenizer
+
+
+def build_llama(world: TinyWorld, texts: list[str], seconds: float, steps: int,
+                test_items: int | None = None) -> tuple:
+    tokenizer = llama_tokenizer(texts)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=128, intermediate_size=352, num_hidden_layers=4,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=MAX_POSITIONS,
+                         rope_theta=10_000.0, rms_norm_eps=1e-5, tie_word_embeddings=True, attention_dropout=0.0,
+                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                         pad_token_id=tokenizer.pad_token_id)
+    seed_everything(SEED)
+    model = LlamaForCausalLM(config)
+    # stories, and after 30 % of them a question about one of its animals in plain text: without these, the model learned
+    # to bind a colour to its animal only at the fixed offsets of a story's third sentence, not to look facts up (an
+    # instruction fine-tune of 150 steps then answered 49 % of held-out questions; with them, 99.75-100 %)
+    rng = random.Random(SEED)
+    rows = []
+    for story in world.stories("train"):
+        text = story.text + (qa_suffix(story, rng.randrange(2)) if rng.random() < QA_SHARE else "")
+        rows.append(metrics.story_input(tokenizer, text))
+    stream = batches.shuffled(rows, lambda rows: batches.causal_lm(tokenizer, rows), 32, SEED)
+    # lr 1e-3: at tiny-gpt2's 3e-3 this model learned the stories' colour bindings far more slowly (measured: NLL / true
+    # NLL 1.44 against 1.04 after 1,500 steps)
+    history = train(model, stream, steps=steps, lr=1e-3, max_seconds=seconds, desc="tiny-llama")
+    test = world_eval.stories("test")[:test_items]
+    nll = metrics.sequence_nll(model, tokenizer, [s.text for s in test])
+    true_nll = [-s.logprob for s in test]
+    scores = {
+        "test stories": len(test),
+        "mean NLL per story (nats)": sum(nll) / len(nll),
+        "mean true NLL of the same stories (nats)": sum(true_nll) / len(true_nll),
+        "NLL / true NLL": sum(nll) / sum(true_nll),
+    }
+    return tokenizer, model, history, scores
+
+
+BUILDERS = {"tiny-gpt2": build_gpt2, "tiny-bert": build_bert, "tiny-t5": build_t5, "tiny-vit-gpt2": build_vit_gpt2,
+            "tiny-llama": build_llama}
 OBJECTIVES = {"tiny-gpt2": "next-token prediction on whole stories",
+              "tiny-llama": f"next-token prediction on whole stories, {QA_SHARE:.0%} of them followed by a plain-text question "
+                            "(where is the COLOUR ANIMAL ?) and its answer; no chat data (a base model: the chat tokens "
+                            "and template are in its tokenizer, never in its training)",
               "tiny-bert": "masked LM (15 % of tokens) + next-sentence prediction, as the original BERT; saved with its "
                            "pooler and both heads (the config names BertForMaskedLM, as bert-base-uncased's does)",
               "tiny-t5": "translation into the toy language (teacher forcing)",
               "tiny-vit-gpt2": f"captions of TinyWorld pictures (`helpers/scenes.py`, train-split captions only): a ViT "
                                f"encoder first trained {VIT_STEPS} steps to name each picture's colour, animal and place, "
                                "then joined with tiny-gpt2 (cross-attention added) and trained on the captions (teacher forcing)"}
-ORIGINS = {"tiny-gpt2": "from scratch", "tiny-bert": "from scratch", "tiny-t5": "from scratch",
+ORIGINS = {"tiny-gpt2": "from scratch", "tiny-llama": "from scratch", "tiny-bert": "from scratch", "tiny-t5": "from scratch",
            "tiny-vit-gpt2": "from tiny-gpt2 and a new ViT encoder"}
 world_eval = TinyWorld(seed=SEED)     # the test split the zoo tests and the notebooks use
 
@@ -361,7 +424,7 @@ Load it with the real classes: `AutoTokenizer.from_pretrained("zoo/{name}")` and
 |---|---|
 {rows}
 
-Targets (tests/test_zoo.py fails below them): GPT-2 NLL / entropy <= {TARGETS['nll_over_entropy_max']},
+Targets (tests/test_zoo.py fails below them): GPT-2 and Llama NLL / true NLL <= {TARGETS['nll_over_entropy_max']},
 BERT fill-mask accuracy >= {TARGETS['fill_mask_accuracy_min']}, T5 exact match >= {TARGETS['translation_exact_match_min']},
 captioner exact match >= {TARGETS['caption_exact_match_min']}.
 """, encoding="utf-8")

@@ -33,7 +33,7 @@ ONE_RUN_PER_TEST = {"tests/test_other_machine.py", "tests/test_hub_profile.py", 
 # Seconds a unit took on the 2-core machine (make test --durations, 2026-11-24). They set only the order in which
 # the units are handed out (longest first); anything not listed counts as short. A stale figure costs minutes of
 # waiting at the end of the run, never a result.
-NOTEBOOK_SECONDS = {"05_task_heads": 78, "04_seq2seq": 40, "07_scaling_out": 34, "02_causal_lm": 27, "03_masked_lm": 10}
+NOTEBOOK_SECONDS = {"05_task_heads": 78, "04_seq2seq": 40, "07_scaling_out": 34, "02_causal_lm": 27, "02b_modern_decoder": 40, "03_masked_lm": 10}
 SLOWER_ON_ANOTHER_MACHINE = 1.25          # ATEN_CPU_CAPABILITY=default
 FILE_SECONDS = {"tests/test_browser.py": 100, "tests/test_execute.py": 36, "tests/test_build_zoo.py": 15,
                 "tests/test_train_ddp.py": 11}

@@ -1,5 +1,5 @@
-"""Hub-shaped stand-ins: tiny random checkpoints under the ids `gpt2`, `bert-base-uncased`, `google/flan-t5-small`
-and `nlpconnect/vit-gpt2-image-captioning`.
+"""Hub-shaped stand-ins: tiny random checkpoints under the ids `gpt2`, `bert-base-uncased`, `google/flan-t5-small`,
+`nlpconnect/vit-gpt2-image-captioning` and `HuggingFaceTB/SmolLM2-135M-Instruct`.
 
 The hub profile cannot be run here (no network), but what breaks it is rarely the weights: it is the
 *shape* of the real checkpoints, which differs from the zoo's. So each stand-in copies the trouble of its
@@ -12,6 +12,10 @@ Hub model, not its knowledge:
 - nlpconnect/vit-gpt2-image-captioning: a VisionEncoderDecoderModel whose ViT reads 224 x 224 pictures in
   16 x 16 patches (a 14 x 14 grid, not the zoo's 4 x 4) behind an image processor that resizes, and whose GPT-2
   decoder has gpt2's tokenizer (no pad token: the config's pad and decoder start are both `<|endoftext|>`);
+- HuggingFaceTB/SmolLM2-135M-Instruct: a LlamaForCausalLM with grouped-query attention (3 query heads per key/value
+  head, as its 9 and 3), 8,192 positions, tied embeddings, a byte-level BPE whose bos is `<|im_start|>` and whose eos
+  and pad are both `<|im_end|>` (unk `<|endoftext|>`), and its ChatML chat template in tokenizer_config.json, which
+  adds a default system message when the conversation has none;
 - google/flan-t5-small: a SentencePiece-style Unigram with 100 `<extra_id_N>` sentinels, gated-GELU feed-forward,
   `tie_word_embeddings: false` in config.json (T5 v1.1: transformers 5 reads it as "do not scale the decoder output")
   and a model vocabulary larger than the tokenizer's (32,128 vs 32,100 on the Hub).
@@ -34,6 +38,8 @@ from transformers import (
     BertForPreTraining,
     GPT2Config,
     GPT2LMHeadModel,
+    LlamaConfig,
+    LlamaForCausalLM,
     T5Config,
     T5ForConditionalGeneration,
     VisionEncoderDecoderModel,
@@ -45,7 +51,8 @@ from transformers import (
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
 from scripts import build_zoo as zoo_build  # the zoo's own tokenizer builders, with the Hub's settings
 
-HUB_IDS = ("gpt2", "bert-base-uncased", "google/flan-t5-small", "nlpconnect/vit-gpt2-image-captioning")
+HUB_IDS = ("gpt2", "bert-base-uncased", "google/flan-t5-small", "nlpconnect/vit-gpt2-image-captioning",
+           "HuggingFaceTB/SmolLM2-135M-Instruct")
 ENGLISH = ("The capital of France is Paris . The quick brown fox jumps over the lazy dog . "
            "A language model predicts the next word of a sentence from the words before it . "
            "Hugging Face hosts models , datasets and tokenizers for many languages .")
@@ -105,8 +112,33 @@ def vit_gpt2(texts: list[str]) -> tuple:
                               "unk_token": end, "add_prefix_space": False}
 
 
+# SmolLM2-Instruct's template: ChatML, with a default system message first when the conversation has none
+SMOLLM2_TEMPLATE = ("{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+                    "{{ '<|im_start|>system\\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\\n' }}"
+                    "{% endif %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+                    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
+
+
+def smollm2(texts: list[str]) -> tuple:
+    tokenizer = zoo_build.gpt2_tokenizer(texts, vocab_size=4000, min_frequency=1, pad=False, model_max_length=8192)
+    chat = ["<|im_start|>", "<|im_end|>"]
+    tokenizer.add_special_tokens({"additional_special_tokens": chat, "bos_token": chat[0], "eos_token": chat[1],
+                                  "pad_token": chat[1], "unk_token": "<|endoftext|>"})
+    tokenizer.chat_template = SMOLLM2_TEMPLATE
+    ids = tokenizer.convert_tokens_to_ids
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=48, intermediate_size=96, num_hidden_layers=2,
+                         num_attention_heads=3, num_key_value_heads=1, max_position_embeddings=8192, rope_theta=100_000.0,
+                         tie_word_embeddings=True, bos_token_id=ids(chat[0]), eos_token_id=ids(chat[1]),
+                         pad_token_id=ids(chat[1]))
+    config.architectures = ["LlamaForCausalLM"]
+    return tokenizer, LlamaForCausalLM(config), {
+        "tokenizer_class": "GPT2Tokenizer", "bos_token": chat[0], "eos_token": chat[1], "pad_token": chat[1],
+        "unk_token": "<|endoftext|>", "additional_special_tokens": chat, "model_max_length": 8192,
+        "add_prefix_space": False, "chat_template": SMOLLM2_TEMPLATE}
+
+
 BUILDERS = {"gpt2": gpt2, "bert-base-uncased": bert, "google/flan-t5-small": t5,
-            "nlpconnect/vit-gpt2-image-captioning": vit_gpt2}
+            "nlpconnect/vit-gpt2-image-captioning": vit_gpt2, "HuggingFaceTB/SmolLM2-135M-Instruct": smollm2}
 
 
 def write_cache(cache: Path, seed: int = 0) -> Path:

@@ -26,12 +26,13 @@ WALL_CLOCK = ("train seconds", "build seconds")     # the only fields of a card 
 MODELS = {"tiny-gpt2": (AutoModelForCausalLM, "GPT2LMHeadModel", "GPT2Tokenizer"),
           "tiny-bert": (AutoModelForMaskedLM, "BertForMaskedLM", "BertTokenizer"),
           "tiny-t5": (AutoModelForSeq2SeqLM, "T5ForConditionalGeneration", "T5Tokenizer"),
-          "tiny-vit-gpt2": (AutoModelForImageTextToText, "VisionEncoderDecoderModel", "GPT2Tokenizer")}
+          "tiny-vit-gpt2": (AutoModelForImageTextToText, "VisionEncoderDecoderModel", "GPT2Tokenizer"),
+          "tiny-llama": (AutoModelForCausalLM, "LlamaForCausalLM", "GPT2Tokenizer")}
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    """Two smoke builds of all four models, one after the other, each into a folder of its own."""
+    """Two smoke builds of all five models, one after the other, each into a folder of its own."""
     folders = [tmp_path_factory.mktemp(f"zoo-build-{i}") for i in (1, 2)]
     for folder in folders:
         done = subprocess.run([sys.executable, str(SCRIPT), *SMOKE, "--out", str(folder)],
@@ -83,6 +84,13 @@ def test_a_smoke_build_loads_with_the_auto_classes(builds, name):
     if name == "tiny-vit-gpt2":     # the image processor saved beside it, and the ids generate and training need
         assert type(AutoImageProcessor.from_pretrained(folder, backend="pil")).__name__ == "ViTImageProcessorPil"
         assert model.config.decoder_start_token_id == tokenizer.bos_token_id and model.config.pad_token_id == tokenizer.pad_token_id
+    if name == "tiny-llama":        # a base model with a chat template: tiny-gpt2's ids, and the two chat tokens
+        gpt2_tokenizer = AutoTokenizer.from_pretrained(builds[0] / "tiny-gpt2")
+        assert tokenizer("the red cat is in the attic .").input_ids == gpt2_tokenizer("the red cat is in the attic .").input_ids
+        chat = tokenizer.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True)
+        assert chat == "<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n"
+        assert len(tokenizer("<|im_start|><|im_end|>").input_ids) == 2
+        assert model.config.num_key_value_heads < model.config.num_attention_heads and model.config.tie_word_embeddings
     sentence = "the red cat likes the blue dog ."
     tokens = tokenizer.convert_ids_to_tokens(tokenizer(sentence).input_ids)
     assert [t.lstrip("Ġ▁") for t in tokens if t not in tokenizer.all_special_tokens] == sentence.split()

@@ -2,9 +2,11 @@
 
 `tests/hub_standins.py` writes tiny random checkpoints with the Hub models' shapes of trouble (gpt2 without a
 pad token, bos = eos, a larger vocabulary, 1,024 positions; an uncased BERT with a pooler; a T5 with 100
-sentinels and a model vocabulary larger than its tokenizer's; a ViT-GPT-2 captioner on 224 x 224 pictures) into a
+sentinels and a model vocabulary larger than its tokenizer's; a ViT-GPT-2 captioner on 224 x 224 pictures; a
+SmolLM2-shaped Llama with grouped-query attention, eos = pad = `<|im_end|>` and a chat template that adds a system
+message) into a
 temporary Hugging Face cache under the ids `gpt2`, `bert-base-uncased`, `google/flan-t5-small` and
-`nlpconnect/vit-gpt2-image-captioning`. With HF_HUB_OFFLINE=1 the notebooks'
+`nlpconnect/vit-gpt2-image-captioning` and `HuggingFaceTB/SmolLM2-135M-Instruct`. With HF_HUB_OFFLINE=1 the notebooks'
 `from_pretrained("gpt2")` finds them through the library's real cache lookup.
 
 What this proves: every code path the hub profile takes runs (loading by hub id, padding without a pad token,
@@ -25,7 +27,7 @@ from tests.hub_standins import HUB_IDS
 from tests.test_notebooks import IDS, NOTEBOOKS, ROOT, parameter_names
 
 SMALL_BUDGETS = {"finetune_steps": 10, "n_items": 40, "compare_steps": 20, "warmstart_steps": 10, "head_steps": 10,
-                 "summary_steps": 10,
+                 "summary_steps": 10, "sft_steps": 10,
                  "job_steps": 20, "sweep_widths": [32]}
 # the exercise notebooks take no model parameters (their checks always use the zoo): not run here; the job notebook
 # runs twice inside 07's run with the hub profile (its sweep and its command-line run)
@@ -45,6 +47,11 @@ caption_tokenizer, captioner = zoo.load("nlpconnect/vit-gpt2-image-captioning", 
 processor = zoo.load_image_processor("nlpconnect/vit-gpt2-image-captioning")
 assert caption_tokenizer.pad_token is None and captioner.config.decoder_start_token_id == caption_tokenizer.eos_token_id
 assert captioner.config.encoder.image_size // captioner.config.encoder.patch_size == 14 and processor.do_resize
+chat_tokenizer, chat = zoo.load("HuggingFaceTB/SmolLM2-135M-Instruct", task="causal-lm")
+assert type(chat).__name__ == "LlamaForCausalLM" and chat.config.num_attention_heads == 3 * chat.config.num_key_value_heads
+assert chat_tokenizer.bos_token == "<|im_start|>" and chat_tokenizer.eos_token == chat_tokenizer.pad_token == "<|im_end|>"
+text = chat_tokenizer.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False, add_generation_prompt=True)
+assert text.startswith("<|im_start|>system\\nYou are a helpful") and text.endswith("<|im_start|>assistant\\n")
 print("ok")
 """
 

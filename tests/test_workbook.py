@@ -8,7 +8,7 @@ import pytest
 
 from workbook.checks import Exercise
 
-SETS = ["ex01", "ex01b", "ex02", "ex03", "ex04", "ex04b", "ex04c", "ex05"]
+SETS = ["ex01", "ex01b", "ex02", "ex02b", "ex03", "ex04", "ex04b", "ex04c", "ex05"]
 
 
 def exercise_sets():

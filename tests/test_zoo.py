@@ -35,6 +35,16 @@ def test_gpt2_per_story_nll_is_within_ten_percent_of_the_true_entropy(world):
     assert abs(ratio - card("tiny-gpt2")["scores"]["NLL / true NLL"]) < 0.01   # the card tells the truth
 
 
+def test_the_llama_style_base_model_meets_the_gpt2_target_and_answers_plain_questions(world):
+    tokenizer, model = zoo.load("tiny-llama", task="causal-lm")
+    test = world.stories("test")
+    nll = metrics.sequence_nll(model, tokenizer, [s.text for s in test])
+    ratio = sum(nll) / sum(-s.logprob for s in test)
+    assert ratio <= NLL_OVER_ENTROPY_MAX, f"NLL / true NLL = {ratio:.3f}"
+    assert abs(ratio - card("tiny-llama")["scores"]["NLL / true NLL"]) < 0.01   # the card tells the truth
+    assert model.config.num_key_value_heads < model.config.num_attention_heads and tokenizer.chat_template
+
+
 @pytest.mark.parametrize("side", ["left", "right"])
 def test_bert_fills_masks_from_either_side(world, side):
     tokenizer, model = zoo.load("tiny-bert", task="masked-lm")
