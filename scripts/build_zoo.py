@@ -439,7 +439,7 @@ def positive_int(text: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=list(BUILDERS), action="append", help="build only these models")
-    parser.add_argument("--seconds", type=float, default=900.0, help="a wall-clock guard per model; the step counts fix the build")
+    parser.add_argument("--seconds", type=float, default=3600.0, help="a wall-clock guard per model against a hang; the step counts fix the build")
     parser.add_argument("--out", type=Path, default=ZOO_DIR)
     # a smoke build (tests/test_build_zoo.py) takes fewer steps, stories and test items; defaults build zoo/
     parser.add_argument("--steps", type=positive_int, help="optimizer steps of every model (default: "
