@@ -14,6 +14,7 @@ from helpers.params import check_params, load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 EXECUTE = [sys.executable, str(ROOT / "scripts" / "execute.py")]
+HANG_SECONDS = 300          # a subprocess that outlives this has hung (each one here takes a few seconds)
 
 
 def test_every_profile_passes_its_own_parameter_checks():
@@ -48,10 +49,24 @@ def small_notebook(path, *sources):
     return path
 
 
+def execute_here(monkeypatch, *options) -> int:
+    """make execute's main() in this process: its exit code (the command line itself is tested by a subprocess in
+    test_cpu_profile_summary_lists_status_seconds_and_recorded_metrics and the refresh test; a second Python that
+    imports torch and transformers only to stop at a check costs about 8 s of CPU)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("execute_script", ROOT / "scripts" / "execute.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setattr(sys, "argv", ["execute.py", *options])
+    monkeypatch.chdir(ROOT)
+    return script.main()
+
+
 def execute_passing(notebook, out, *options):
     """make execute on one notebook, which must pass; its summary."""
     done = subprocess.run(EXECUTE + [*options, "--out", str(out), str(notebook)], capture_output=True, text=True,
-                          check=False, cwd=ROOT)
+                          check=False, cwd=ROOT, timeout=HANG_SECONDS)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
@@ -68,60 +83,53 @@ def test_cpu_profile_summary_lists_status_seconds_and_recorded_metrics(tmp_path)
     assert "| records.ipynb | passed |" in markdown and "accuracy 0.9512" in markdown
 
 
-def test_a_failing_notebook_is_listed_and_the_exit_code_is_non_zero(tmp_path):
+def test_a_failing_notebook_is_listed_and_the_exit_code_is_non_zero(tmp_path, monkeypatch):
     broken = small_notebook(tmp_path / "broken.ipynb", "raise ValueError('boom')")
     fine = small_notebook(tmp_path / "fine.ipynb", "print(seed)")
-    done = subprocess.run(EXECUTE + ["--out", str(tmp_path / "out"), str(broken), str(fine)],
-                          capture_output=True, text=True, check=False, cwd=ROOT)
-    assert done.returncode == 1
+    assert execute_here(monkeypatch, "--out", str(tmp_path / "out"), str(broken), str(fine)) == 1
     rows = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["notebooks"]
     assert [(r["notebook"], r["status"]) for r in rows] == [("broken.ipynb", "failed"), ("fine.ipynb", "passed")]
     assert rows[0]["error"] == "ValueError: boom"
 
 
-# a subprocess that outlives this has hung (each one here takes a few seconds)
-HANG_SECONDS = 300
-
-
-def test_hub_profile_offline_fails_at_once_with_a_clear_message(tmp_path):
+def test_hub_profile_offline_fails_at_once_with_a_clear_message(tmp_path, monkeypatch):
     # an empty Hugging Face cache of its own: a machine that once downloaded gpt2 would otherwise load it from there
+    # (the notebook's kernel, which papermill starts, inherits this environment and imports huggingface_hub afresh)
     cache = tmp_path / "empty-hf-home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_", "TRANSFORMERS_CACHE"))}
-    env |= {"HF_HOME": str(cache), "HF_HUB_CACHE": str(cache / "hub"), "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run(EXECUTE + ["--profile", "hub", "--out", str(tmp_path / "out"),
-                                     str(ROOT / "notebooks" / "02_causal_lm.ipynb")],
-                          capture_output=True, text=True, check=False, cwd=ROOT, env=env, timeout=HANG_SECONDS)
-    assert done.returncode == 1
+    for name in [k for k in os.environ if k.startswith(("HF_", "HUGGINGFACE_", "TRANSFORMERS_CACHE"))]:
+        monkeypatch.delenv(name)
+    for name, value in {"HF_HOME": str(cache), "HF_HUB_CACHE": str(cache / "hub"), "HF_HUB_OFFLINE": "1"}.items():
+        monkeypatch.setenv(name, value)
+    assert execute_here(monkeypatch, "--profile", "hub", "--out", str(tmp_path / "out"),
+                        str(ROOT / "notebooks" / "02_causal_lm.ipynb")) == 1
     [row] = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["notebooks"]
     assert row["status"] == "failed" and row["error"].startswith("ZooError: 'gpt2' is not a zoo model and the Hugging Face Hub cannot be reached")
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a GPU")
-def test_gpu_profile_without_a_gpu_stops_before_the_first_notebook(tmp_path):
-    done = subprocess.run(EXECUTE + ["--profile", "gpu", "--out", str(tmp_path)], capture_output=True, text=True,
-                          check=False, cwd=ROOT, timeout=HANG_SECONDS)
-    assert done.returncode == 2
-    assert "no CUDA device" in done.stderr
+def test_gpu_profile_without_a_gpu_stops_before_the_first_notebook(tmp_path, monkeypatch, capsys):
+    assert execute_here(monkeypatch, "--profile", "gpu", "--out", str(tmp_path)) == 2
+    assert "no CUDA device" in capsys.readouterr().err
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["note"].startswith("not run:") and {r["status"] for r in summary["notebooks"]} == {"not run"}
 
 
-def test_unknown_profile_is_a_clear_error():
-    done = subprocess.run(EXECUTE + ["--profile", "tpu"], capture_output=True, text=True, check=False, cwd=ROOT)
-    assert done.returncode == 2 and "parameter 'profile' must be one of 'cpu', 'gpu', 'hub'" in done.stderr
+def test_unknown_profile_is_a_clear_error(monkeypatch, capsys):
+    assert execute_here(monkeypatch, "--profile", "tpu") == 2
+    assert "parameter 'profile' must be one of 'cpu', 'gpu', 'hub'" in capsys.readouterr().err
 
 
-def test_a_misspelt_parameter_stops_make_execute_before_any_notebook_runs(tmp_path):
-    done = subprocess.run(EXECUTE + ["-p", "sead=3", "--out", str(tmp_path)], capture_output=True, text=True,
-                          check=False, cwd=ROOT, timeout=HANG_SECONDS)
-    assert done.returncode == 2 and "unknown parameter 'sead': no notebook takes it; did you mean 'seed'?" in done.stderr
+def test_a_misspelt_parameter_stops_make_execute_before_any_notebook_runs(tmp_path, monkeypatch, capsys):
+    assert execute_here(monkeypatch, "-p", "sead=3", "--out", str(tmp_path)) == 2
+    assert "unknown parameter 'sead': no notebook takes it; did you mean 'seed'?" in capsys.readouterr().err
     assert not (tmp_path / "summary.json").exists()                 # stopped before any notebook ran
 
 
-def test_a_parameter_override_reaches_the_notebook(tmp_path):
+def test_a_parameter_override_reaches_the_notebook(tmp_path, monkeypatch):
     notebook = small_notebook(tmp_path / "records.ipynb", "from helpers.record import record_metrics\n"
                               "record_metrics(seed_seen=seed)")
-    [row] = execute_passing(notebook, tmp_path / "out", "-p", "seed=7")["notebooks"]
+    assert execute_here(monkeypatch, "-p", "seed=7", "--out", str(tmp_path / "out"), str(notebook)) == 0
+    [row] = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["notebooks"]
     assert row["metrics"] == {"seed_seen": 7}
 
 
@@ -139,14 +147,14 @@ def test_inside_a_notebook_a_misspelt_parameter_is_named_in_the_first_output(tmp
                            "did you mean 'seed'?") and "seed is 0" in text
 
 
-def test_inplace_refresh_replaces_outputs_without_injecting_parameters_or_run_metadata(tmp_path):
+def test_inplace_refresh_replaces_outputs_without_injecting_parameters_or_run_metadata(tmp_path, monkeypatch, capsys):
     notebook = small_notebook(tmp_path / "refresh.ipynb", "print(seed + 41)")
-    done = subprocess.run(EXECUTE + ["--inplace", str(notebook)], capture_output=True, text=True, check=False, cwd=ROOT)
+    done = subprocess.run(EXECUTE + ["--inplace", str(notebook)], capture_output=True, text=True, check=False, cwd=ROOT,
+                          timeout=HANG_SECONDS)
     assert done.returncode == 0, done.stderr[-2000:]
     refreshed = json.loads(notebook.read_text(encoding="utf-8"))
     assert [c["id"] for c in refreshed["cells"]] == ["p", "c0"]                   # no injected-parameters cell
     assert "".join(refreshed["cells"][1]["outputs"][0]["text"]) == "41\n"
     assert "papermill" not in refreshed["metadata"] and all(set(c["metadata"]) <= {"execution"} for c in refreshed["cells"][1:])
-    refused = subprocess.run(EXECUTE + ["--inplace", "-p", "seed=1", str(notebook)], capture_output=True, text=True,
-                             check=False, cwd=ROOT)
-    assert refused.returncode == 2 and "--inplace runs each notebook with its own parameters" in refused.stderr
+    assert execute_here(monkeypatch, "--inplace", "-p", "seed=1", str(notebook)) == 2
+    assert "--inplace runs each notebook with its own parameters" in capsys.readouterr().err

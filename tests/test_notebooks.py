@@ -114,11 +114,9 @@ STRAY_NOTE = "note: 'temperature' is not a parameter of this notebook, so settin
 
 @pytest.mark.parametrize("path, bad, message", BAD_RUNS,
                          ids=[f"{p.relative_to(ROOT / 'notebooks')}-{'-'.join(b)}" for p, b, _ in BAD_RUNS])
-def test_a_bad_parameter_stops_the_run_at_once_naming_the_parameter(path, bad, message, tmp_path):
+def test_a_bad_parameter_stops_the_run_at_once_naming_the_parameter(path, bad, message, tmp_path, kernels):
     with pytest.raises(papermill.PapermillExecutionError) as caught:
-        papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name="python3",
-                                   cwd=str(path.parent), progress_bar=False, parameters=bad,
-                                   execution_timeout=CELL_TIMEOUT_SECONDS)
+        kernels().execute(path, tmp_path / "out.ipynb", parameters=bad, execution_timeout=CELL_TIMEOUT_SECONDS)
     assert message in str(caught.value)
     assert caught.value.exec_count <= 3, "parameters, injected parameters, then the check: it stops there"
     checked = code_cells(path)[caught.value.exec_count - 2]         # the cell that raised (papermill's cell 1 injected)
@@ -130,7 +128,7 @@ def test_a_bad_parameter_stops_the_run_at_once_naming_the_parameter(path, bad, m
         assert printed.startswith(STRAY_NOTE), printed
 
 
-def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameters_message(tmp_path):
+def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameters_message(tmp_path, kernels):
     from helpers.zoo import load_tokenizer
 
     path = ROOT / "notebooks" / "02_causal_lm.ipynb"
@@ -138,8 +136,8 @@ def test_a_prompt_too_long_for_the_context_stops_at_the_check_with_the_parameter
     n_tokens = len(load_tokenizer("tiny-gpt2")(prompt, add_special_tokens=False).input_ids)
     new_tokens = parameter_values(path)["max_new_tokens"]
     with pytest.raises(papermill.PapermillExecutionError) as caught:
-        papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), kernel_name="python3", cwd=str(path.parent),
-                                   progress_bar=False, parameters={"prompt": prompt}, execution_timeout=CELL_TIMEOUT_SECONDS)
+        kernels().execute(path, tmp_path / "out.ipynb", parameters={"prompt": prompt},
+                          execution_timeout=CELL_TIMEOUT_SECONDS)
     assert caught.value.ename == "ParameterError"
     assert caught.value.evalue == (f"the prompt is {n_tokens} tokens long; with {new_tokens} new tokens it needs "
                                    f"{n_tokens + new_tokens}, more than the model's context of 128 tokens; shorten it "
@@ -158,11 +156,10 @@ SMALLEST_BUDGETS = {"02_causal_lm.ipynb": {"finetune_steps": 1, "max_new_tokens"
 
 
 @pytest.mark.parametrize("name", sorted(SMALLEST_BUDGETS))
-def test_the_smallest_budgets_run_to_the_end(name, tmp_path):
+def test_the_smallest_budgets_run_to_the_end(name, tmp_path, kernels):
     path = ROOT / "notebooks" / name
     assert set(SMALLEST_BUDGETS[name]) <= parameter_names(path)
-    papermill.execute_notebook(str(path), str(tmp_path / name), kernel_name="python3", cwd=str(path.parent),
-                               progress_bar=False, parameters=SMALLEST_BUDGETS[name])
+    kernels().execute(path, tmp_path / name, parameters=SMALLEST_BUDGETS[name])
 
 
 def parameter_values(path):

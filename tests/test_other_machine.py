@@ -4,7 +4,6 @@ Each run is a work unit of its own for pytest-xdist, handed out longest first (t
 Constants and helpers live in test_notebooks.py.
 """
 
-import papermill
 import pytest
 
 from helpers.record import out_of_band
@@ -23,19 +22,19 @@ from tests.test_notebooks import (
 RUNS = [(p, i) for p, i in zip(NOTEBOOKS, IDS) if "exercises" not in p.parts]
 
 
-def run_on_another_machine(path, tmp_path, monkeypatch):
-    """papermill with seed 1, another prompt where there is one, other arithmetic; then the bands."""
-    for name, value in OTHER_MACHINE.items():            # the kernel papermill starts inherits them
-        monkeypatch.setenv(name, value)
+def run_on_another_machine(path, tmp_path, kernels):
+    """papermill with seed 1, another prompt where there is one, other arithmetic; then the bands.
+
+    The kernel starts with OTHER_MACHINE in its environment (torch reads it at import) and runs this worker's
+    other notebooks of this pass too, reset between them (tests/kernels.py)."""
     parameters = {"seed": OTHER_SEED}
     if "prompt" in parameter_names(path):
         parameters["prompt"] = OTHER_PROMPT
     output = tmp_path / path.name
-    papermill.execute_notebook(str(path), str(output), kernel_name="python3", cwd=str(path.parent),
-                               progress_bar=False, parameters=parameters, execution_timeout=CELL_TIMEOUT_SECONDS)
+    kernels(**OTHER_MACHINE).execute(path, output, parameters=parameters, execution_timeout=CELL_TIMEOUT_SECONDS)
     assert out_of_band(path, output) == []
 
 
 @pytest.mark.parametrize("path", [p for p, _ in RUNS], ids=[i for _, i in RUNS])
-def test_another_seed_on_another_machine_runs_to_the_end_and_lands_within_the_bands(path, tmp_path, monkeypatch):
-    run_on_another_machine(path, tmp_path, monkeypatch)
+def test_another_seed_on_another_machine_runs_to_the_end_and_lands_within_the_bands(path, tmp_path, kernels):
+    run_on_another_machine(path, tmp_path, kernels)
