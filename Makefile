@@ -6,22 +6,28 @@
 #   make zoo        rebuild the tiny offline checkpoints in zoo/ (about 19 minutes; repeats bit for bit on one machine)
 #   make refresh    re-execute the committed notebooks in place (NOTEBOOKS=... for some)
 #   make bench      time every notebook against its budget, serially and in parallel processes (BENCH_WORKERS=N)
+#   make site       the notebooks as a static website in runs/site/ (from their committed outputs), then its test
 #   make lint       ruff on the helpers, workbook, scripts, tests and the notebooks' code cells (.ci/run runs it)
-# GPU runners: make test TORCH_SPEC="torch==2.14.1" (any pip requirement for torch).
+#   make torch-plan where torch comes from on this machine (PRETEND=no-local-wheel|gpu|macos: on another one)
+# GPU runners: make test TORCH_SPEC="torch==2.14.1" (any pip requirement for torch, without spaces); TORCH_INDEX=URL
+# takes it from that index (a CUDA index, a mirror). Without TORCH_INDEX, Linux x86-64 with no NVIDIA GPU gets the CPU
+# build (a local wheel pip finds, else PyTorch's CPU index): from PyPI it would get the CUDA build (scripts/torch_source.py).
 
 SHELL       := /bin/bash
 PYTHON      ?= python3
 VENV        := .venv
 PY          := $(VENV)/bin/python
 TORCH_SPEC  ?= torch==2.13.0
+TORCH_INDEX ?=
 PROFILE     ?= cpu
 NOTEBOOKS   ?=
 PARAMS      ?=
 STAMP       := $(VENV)/.installed
 
-# a different TORCH_SPEC than the one installed makes the environment stale
+# a different TORCH_SPEC (or TORCH_INDEX) than the one installed makes the environment stale
+TORCH_CHOICE := $(strip $(TORCH_SPEC) $(TORCH_INDEX))
 ifneq ($(wildcard $(STAMP)),)
-ifneq ($(shell cat $(STAMP)),$(TORCH_SPEC))
+ifneq ($(shell cat $(STAMP)),$(TORCH_CHOICE))
 $(shell rm -f $(STAMP))
 endif
 endif
@@ -33,18 +39,24 @@ export LMF_PROGRESS ?= 0
 export PYTHONHASHSEED := 0
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install lab execute test zoo refresh bench lint clean browser
+.PHONY: install lab execute test zoo refresh bench lint clean browser torch-plan site
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@# torch first, from where scripts/torch_source.py says (the CPU build on the CPU path); then the rest from PyPI
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile \
+		$$($(PY) scripts/torch_source.py "$(TORCH_SPEC)" --index "$(TORCH_INDEX)")
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile "$(TORCH_SPEC)" -e ".[dev]"
 	@# pip compiles the installed files one at a time; compileall does it on every core (10-15 s less on a fresh clone)
 	$(PY) -m compileall -q -j 0 $(VENV)/lib > /dev/null || true   # a few test files of torch are Python 3.12+: skipped, as pip does
-	@echo "$(TORCH_SPEC)" > $(STAMP)
-	@echo "environment ready in $(VENV) ($(TORCH_SPEC))"
+	@echo "$(TORCH_CHOICE)" > $(STAMP)
+	@echo "environment ready in $(VENV) ($(TORCH_CHOICE))"
+
+torch-plan:
+	@$(PYTHON) scripts/torch_source.py "$(TORCH_SPEC)" --index "$(TORCH_INDEX)" --command $(if $(PRETEND),--pretend $(PRETEND))
 
 # Jupyter refuses to run as root unless told (containers, CI): tell it only then
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -88,6 +100,18 @@ test: $(STAMP) browser
 BENCH_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 bench: $(STAMP)
 	$(PY) scripts/bench.py --profile $(PROFILE) --workers $(BENCH_WORKERS) $(NOTEBOOKS)
+
+# the website of the executed notebooks (scripts/build_site.py) into runs/site/, then its test (tests/test_site.py):
+# Sphinx and myst-nb (the `site` extra) and MathJax from npm (docs/site/package-lock.json), served from the site itself
+SITE_STAMP := $(VENV)/.site-installed
+$(SITE_STAMP): $(STAMP) docs/site/package-lock.json
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e ".[dev,site]"
+	@command -v npm > /dev/null || { echo "make site needs npm (Node.js) for its local copy of MathJax"; exit 1; }
+	npm ci --prefix docs/site --no-audit --no-fund --silent
+	@touch $(SITE_STAMP)
+site: $(SITE_STAMP) browser
+	$(PY) scripts/build_site.py
+	$(PY) -m pytest tests/test_site.py -q -p no:randomly
 
 zoo: $(STAMP)
 	$(PY) scripts/build_zoo.py

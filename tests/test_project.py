@@ -1,6 +1,7 @@
 """The project's promises: one set of pins in both specs, the Makefile targets, CI calling `make test`."""
 
 import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -14,7 +15,8 @@ def test_environment_yml_lists_the_same_packages_and_pins_as_pyproject():
     wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    listed = [p for p in pip if not p.startswith("-e")]
+    listed = [p for p in pip if not p.startswith("-")]
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip      # the CPU build of torch (its comment)
     torch_pin = re.search(r'TORCH_SPEC\s*\?=\s*(\S+)', (ROOT / "Makefile").read_text(encoding="utf-8")).group(1)
     assert "torch>=2.13.0" in wanted and "torch==2.13.0" in listed and torch_pin == "torch==2.13.0"
     assert sorted(p for p in wanted if not p.startswith("torch")) == sorted(
@@ -32,9 +34,9 @@ def test_ci_runs_make_lint_and_make_test_and_every_make_command_the_readme_shows
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     commands = [line for line in lines if line and not line.startswith(("#", "set ", "cd "))]
     assert commands == ["make lint", "make test"]
-    targets = set(re.findall(r"^([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE))
+    targets = set(re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE))
     blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.DOTALL)
-    shown = {match for block in blocks for match in re.findall(r"^make (\w+)", block, re.MULTILINE)}
+    shown = {match for block in blocks for match in re.findall(r"^make ([\w-]+)", block, re.MULTILINE)}
     assert {"lab", "test", "execute"} <= shown <= targets, shown - targets
 
 
@@ -77,3 +79,21 @@ def test_shipped_reads_git_and_leaves_untracked_notebooks_out(tmp_path):
     subprocess.run(git + ["add", "notebooks/00_a.ipynb", "notebooks/jobs/job.ipynb"], cwd=tmp_path, check=True)
     assert [p.name for p in shipped(tmp_path)] == ["00_a.ipynb", "job.ipynb"]
     assert [p.name for p in sequence(tmp_path)] == ["00_a.ipynb"]
+
+
+def test_torch_comes_as_the_cpu_build_on_the_cpu_path_and_as_asked_elsewhere():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from torch_source import CPU_INDEX, plan
+
+    spec = "torch==2.13.0"
+    linux = {"system": "Linux", "machine": "x86_64"}
+    assert plan(spec, **linux, gpu=False, local=False)[0] == ["--index-url", CPU_INDEX, spec]   # a user's laptop
+    assert plan(spec, **linux, gpu=False, local=True)[0] == [spec]          # a local wheel folder (the machines here)
+    assert plan(spec, **linux, gpu=True)[0] == [spec]                       # a GPU runner: PyPI's CUDA build
+    assert plan(spec, system="Darwin", machine="arm64")[0] == [spec]        # PyPI's macOS wheel is a CPU build
+    assert plan(spec, system="Linux", machine="aarch64")[0] == [spec]       # so is Linux ARM's
+    cuda = "https://download.pytorch.org/whl/cu128"
+    assert plan("torch==2.14.1", cuda, **linux, gpu=True)[0] == ["--index-url", cuda, "torch==2.14.1"]
+    # and this machine: where pip finds the pinned wheel without an index, the Makefile asks for nothing more
+    arguments, reason = plan(spec)
+    assert arguments in ([spec], ["--index-url", CPU_INDEX, spec]) and reason
