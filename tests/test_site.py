@@ -64,7 +64,7 @@ def test_a_page_in_a_browser_requests_nothing_off_site_shows_its_images_and_type
 
     def route(request_route):
         url = request_route.request.url
-        if url.startswith(served) or url.startswith(("data:", "blob:", "about:")):
+        if url.startswith((served, "data:", "blob:", "about:")):
             request_route.continue_()
         else:
             external.append(url)
