@@ -9,6 +9,8 @@
 #   make site       the notebooks as a static website in runs/site/ (from their committed outputs), then its test
 #   make lint       ruff on the helpers, workbook, scripts, tests and the notebooks' code cells (.ci/run runs it)
 #   make torch-plan where torch comes from on this machine (PRETEND=no-local-wheel|gpu|macos: on another one)
+#   make compat     LEG=oldest|newest: the ends of pyproject.toml's version ranges in .venv-compat-LEG, then the unit
+#                   tests and the papermill passes (every assert and band; not nbval, which belongs to constraints.txt)
 # GPU runners: make test TORCH_SPEC="torch==2.14.1" (any pip requirement for torch, without spaces); TORCH_INDEX=URL
 # takes it from that index (a CUDA index, a mirror). Without TORCH_INDEX, Linux x86-64 with no NVIDIA GPU gets the CPU
 # build (a local wheel pip finds, else PyTorch's CPU index): from PyPI it would get the CUDA build (scripts/torch_source.py).
@@ -39,17 +41,18 @@ export LMF_PROGRESS ?= 0
 export PYTHONHASHSEED := 0
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install lab execute test zoo refresh bench lint clean browser torch-plan site
+.PHONY: install lab execute test zoo refresh bench lint clean browser torch-plan site compat
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# pyproject.toml says which versions are supported (ranges); constraints.txt which ones are installed (the pinned set)
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@# torch first, from where scripts/torch_source.py says (the CPU build on the CPU path); then the rest from PyPI
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile \
 		$$($(PY) scripts/torch_source.py "$(TORCH_SPEC)" --index "$(TORCH_INDEX)")
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile "$(TORCH_SPEC)" -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile "$(TORCH_SPEC)" -e ".[dev]" -c constraints.txt
 	@# pip compiles the installed files one at a time; compileall does it on every core (10-15 s less on a fresh clone)
 	$(PY) -m compileall -q -j 0 $(VENV)/lib > /dev/null || true   # a few test files of torch are Python 3.12+: skipped, as pip does
 	@echo "$(TORCH_CHOICE)" > $(STAMP)
@@ -105,13 +108,34 @@ bench: $(STAMP)
 # Sphinx and myst-nb (the `site` extra) and MathJax from npm (docs/site/package-lock.json), served from the site itself
 SITE_STAMP := $(VENV)/.site-installed
 $(SITE_STAMP): $(STAMP) docs/site/package-lock.json
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e ".[dev,site]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e ".[dev,site]" -c constraints.txt
 	@command -v npm > /dev/null || { echo "make site needs npm (Node.js) for its local copy of MathJax"; exit 1; }
 	npm ci --prefix docs/site --no-audit --no-fund --silent
 	@touch $(SITE_STAMP)
 site: $(SITE_STAMP) browser
 	$(PY) scripts/build_site.py
 	$(PY) -m pytest tests/test_site.py -q -p no:randomly
+
+# the claims on other versions (compat/LEG.txt: constraints for that leg; newest has none, and --upgrade eager takes the
+# newest release inside each range on every run). Its own environment; .venv and constraints.txt are not touched.
+# The pass: every test but nbval (byte-equal outputs are the pinned set's), the browser and the site; the papermill
+# passes in it run every notebook to the end with its asserts and bands (seed 1 under other arithmetic, the hub
+# stand-ins, the smallest budgets). Versions and results go to runs/compat/.
+LEG        ?= newest
+COMPAT_PY  := .venv-compat-$(LEG)/bin/python
+compat:
+	@test -f compat/$(LEG).txt || { echo "LEG=$(LEG): make compat takes LEG=oldest or LEG=newest (compat/*.txt)"; exit 2; }
+	@test -x $(COMPAT_PY) || $(PYTHON) -m venv .venv-compat-$(LEG)
+	$(COMPAT_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(COMPAT_PY) -m pip install --quiet --disable-pip-version-check --no-compile \
+		$$($(COMPAT_PY) scripts/torch_source.py "$(TORCH_SPEC)" --index "$(TORCH_INDEX)")
+	$(COMPAT_PY) -m pip install --quiet --disable-pip-version-check --no-compile --upgrade --upgrade-strategy eager \
+		"$(TORCH_SPEC)" -e ".[dev]" -c compat/$(LEG).txt
+	@mkdir -p runs/compat
+	$(COMPAT_PY) scripts/compat_report.py versions $(LEG)
+	$(COMPAT_PY) -m pytest tests -p no:randomly -q -n $(TEST_WORKERS) --dist loadfile --durations 10 \
+		--ignore tests/test_browser.py --ignore tests/test_site.py --junitxml runs/compat/$(LEG).xml $(PYTEST_ARGS); \
+		rc=$$?; $(COMPAT_PY) scripts/compat_report.py results $(LEG); exit $$rc
 
 zoo: $(STAMP)
 	$(PY) scripts/build_zoo.py
@@ -124,6 +148,6 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check helpers workbook scripts tests notebooks
 
 clean:
-	rm -rf $(VENV) runs .pytest_cache
+	rm -rf $(VENV) .venv-compat-* runs .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find . -name .ipynb_checkpoints -type d -prune -exec rm -rf {} +

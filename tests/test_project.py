@@ -10,17 +10,48 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_environment_yml_lists_the_same_packages_and_pins_as_pyproject():
+def requirements(lines) -> dict[str, str]:
+    """name -> specifier of requirement strings (comments and pip options left out)."""
+    from packaging.requirements import Requirement
+
+    parsed = [Requirement(line.split("#")[0].strip()) for line in lines
+              if line.split("#")[0].strip() and not line.startswith("-")]
+    return {canonicalize_name(r.name): str(r.specifier) for r in parsed}
+
+
+def canonicalize_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_pinned_set_lies_inside_the_supported_ranges_and_environment_yml_installs_it():
+    from packaging.specifiers import SpecifierSet
+
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["dev"]
+    ranges = requirements(project["dependencies"] + project["optional-dependencies"]["dev"])
+    pins = requirements((ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines())
+    oldest = requirements((ROOT / "compat" / "oldest.txt").read_text(encoding="utf-8").splitlines())
+    assert "torch" not in pins                   # TORCH_SPEC chooses torch's build (Makefile)
+    for name, spec in {**pins, **oldest}.items():
+        assert spec.startswith("==") and spec.count("==") == 1, (name, spec)
+        if name in ranges:                       # the pinned set and the oldest leg: inside pyproject's ranges
+            assert SpecifierSet(ranges[name]).contains(spec[2:]), (name, spec, ranges[name])
+    assert oldest["transformers"] == "==5.1.0"   # the lower end the README's version table names
+    # the Makefile installs the pinned set: pip gets constraints.txt wherever it installs the project into .venv
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    installs = [line for line in makefile.splitlines() if '-e ".[' in line and "$(PY)" in line]
+    assert installs and all(line.rstrip().endswith("-c constraints.txt") for line in installs), installs
+
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    listed = [p for p in pip if not p.startswith("-")]
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip      # the CPU build of torch (its comment)
-    torch_pin = re.search(r'TORCH_SPEC\s*\?=\s*(\S+)', (ROOT / "Makefile").read_text(encoding="utf-8")).group(1)
-    assert "torch>=2.13.0" in wanted and "torch==2.13.0" in listed and torch_pin == "torch==2.13.0"
-    assert sorted(p for p in wanted if not p.startswith("torch")) == sorted(
-        p for p in listed if not p.startswith("torch"))
+    listed = requirements(pip)
+    torch_pin = re.search(r"TORCH_SPEC\s*\?=\s*(\S+)", makefile).group(1)
+    assert ranges["torch"] == ">=2.13.0" and listed["torch"] == "==2.13.0" and torch_pin == "torch==2.13.0"
+    # the conda route: every package of pyproject, at the pinned version where constraints.txt has one
+    assert set(ranges) <= set(listed), set(ranges) - set(listed)
+    for name, spec in listed.items():
+        if name != "torch":
+            assert spec == pins.get(name, ranges.get(name)), (name, spec)
 
 
 def test_makefile_targets_all_build_the_environment_first():
@@ -97,3 +128,16 @@ def test_torch_comes_as_the_cpu_build_on_the_cpu_path_and_as_asked_elsewhere():
     # and this machine: where pip finds the pinned wheel without an index, the Makefile asks for nothing more
     arguments, reason = plan(spec)
     assert arguments in ([spec], ["--index-url", CPU_INDEX, spec]) and reason
+
+
+def test_make_compat_runs_both_ends_of_the_ranges_weekly_and_names_a_wrong_leg():
+    import subprocess
+
+    compat = yaml.safe_load((ROOT / ".github" / "workflows" / "compat.yml").read_text(encoding="utf-8"))
+    job = compat["jobs"]["compat"]
+    assert job["strategy"]["matrix"]["leg"] == ["oldest", "newest"] and "schedule" in compat[True]   # yaml: on -> True
+    assert any(step.get("run", "") == "make compat LEG=${{ matrix.leg }}" for step in job["steps"])
+    assert {p.stem for p in (ROOT / "compat").glob("*.txt")} == {"oldest", "newest"}
+    done = subprocess.run(["make", "--no-print-directory", "compat", "LEG=latest"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 2 and "LEG=oldest or LEG=newest" in done.stdout, done.stdout + done.stderr
