@@ -205,6 +205,10 @@ def _load(location: str, model_class: type | None, common: dict, model_kwargs: d
     with quiet_libraries():
         model, info = model_class.from_pretrained(location, use_safetensors=True, output_loading_info=True,
                                                   **common, **model_kwargs)
+    wanted = model_kwargs.get("attn_implementation")
+    parts = [getattr(model.config, key, None) for key in getattr(model.config, "sub_configs", {})]
+    if isinstance(wanted, str) and any(getattr(part, "_attn_implementation", wanted) != wanted for part in parts):
+        model.set_attn_implementation(wanted)   # transformers 5.1 set it on a composite's outer config only (compat)
     model.loading_info = {key: sorted(value) for key, value in info.items() if isinstance(value, (list, set))}
     if model.loading_info.get("missing_keys"):
         print(f"NOTE: {type(model).__name__} initialised new weights that {location} has not: "

@@ -40,7 +40,6 @@ from transformers import (
     VisionEncoderDecoderModel,
     ViTConfig,
     ViTForImageClassification,
-    ViTImageProcessorPil,
     ViTModel,
 )
 
@@ -238,10 +237,16 @@ def build_t5(world: TinyWorld, texts: list[str], seconds: float, steps: int,
     return tokenizer, model, history, scores
 
 
-def image_processor() -> ViTImageProcessorPil:
-    """Pictures are drawn at the model's size already: no resize, pixel values scaled to [-1, 1] as ViT's are."""
-    return ViTImageProcessorPil(do_resize=False, size={"height": scenes.IMAGE_SIZE, "width": scenes.IMAGE_SIZE},
-                                image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+def image_processor():
+    """Pictures are drawn at the model's size already: no resize, pixel values scaled to [-1, 1] as ViT's are.
+
+    The PIL-backed class: transformers 5.23 calls it ViTImageProcessorPil (its ViTImageProcessor wants torchvision);
+    in older 5.x (make compat LEG=oldest) ViTImageProcessor is the PIL one. Saved as "ViTImageProcessor" either way."""
+    import transformers
+
+    pil = getattr(transformers, "ViTImageProcessorPil", None) or transformers.ViTImageProcessor
+    return pil(do_resize=False, size={"height": scenes.IMAGE_SIZE, "width": scenes.IMAGE_SIZE},
+               image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
 
 
 def vit_labels(pictures) -> torch.Tensor:

@@ -33,6 +33,7 @@ import math
 from pathlib import Path
 
 import torch
+import transformers
 from transformers import (
     BertConfig,
     BertForPreTraining,
@@ -44,12 +45,16 @@ from transformers import (
     T5ForConditionalGeneration,
     VisionEncoderDecoderModel,
     ViTConfig,
-    ViTImageProcessor,
     ViTModel,
 )
 
 from helpers.world import TRANSLATE_PREFIX, TinyWorld
 from scripts import build_zoo as zoo_build  # the zoo's own tokenizer builders, with the Hub's settings
+
+# ViT's image processor on PIL, as the zoo's (saved as "ViTImageProcessor", the Hub's name): transformers 5.23 calls
+# that class ViTImageProcessorPil, and its ViTImageProcessor wants torchvision (without it: a warning, then this one);
+# in transformers 5.0 (make compat LEG=oldest) ViTImageProcessor is the PIL one
+PIL_IMAGE_PROCESSOR = getattr(transformers, "ViTImageProcessorPil", None) or transformers.ViTImageProcessor
 
 HUB_IDS = ("gpt2", "bert-base-uncased", "google/flan-t5-small", "nlpconnect/vit-gpt2-image-captioning",
            "HuggingFaceTB/SmolLM2-135M-Instruct")
@@ -104,8 +109,8 @@ def vit_gpt2(texts: list[str]) -> tuple:
     model = VisionEncoderDecoderModel(encoder=encoder, decoder=decoder)
     model.config.decoder_start_token_id = model.config.pad_token_id = tokenizer.eos_token_id     # as on the Hub
     model.config.architectures = ["VisionEncoderDecoderModel"]
-    model.image_processor = ViTImageProcessor(do_resize=True, size={"height": 224, "width": 224},
-                                              image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
+    model.image_processor = PIL_IMAGE_PROCESSOR(do_resize=True, size={"height": 224, "width": 224},
+                                                image_mean=[0.5, 0.5, 0.5], image_std=[0.5, 0.5, 0.5])
     # its config.json names no tokenizer (vision-encoder-decoder), so the Hub's tokenizer_config.json says it all
     end = "<|endoftext|>"
     return tokenizer, model, {**tokenizer_config, "tokenizer_class": "GPT2Tokenizer", "bos_token": end, "eos_token": end,

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import transformers
 from transformers import (
     AutoImageProcessor,
     AutoModelForCausalLM,
@@ -17,6 +18,8 @@ from transformers import (
     AutoModelForSeq2SeqLM,
     AutoTokenizer,
 )
+
+from tests.versions import PINNED
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "build_zoo.py"
@@ -77,12 +80,18 @@ def test_a_smoke_build_loads_with_the_auto_classes(builds, name):
     folder = builds[0] / name
     tokenizer = AutoTokenizer.from_pretrained(folder)
     model = auto_class.from_pretrained(folder, use_safetensors=True)
-    assert type(model).__name__ == model_class and type(tokenizer).__name__ == tokenizer_class
+    # the llama and captioner folders' tokenizer_config names no class: the pinned transformers maps them to the GPT-2
+    # tokenizer, transformers 5.1 (make compat LEG=oldest) to its generic TokenizersBackend on the same tokenizer.json
+    # (the ids below are checked either way)
+    accepted = {tokenizer_class} if PINNED or name in ("tiny-gpt2", "tiny-bert", "tiny-t5") else {tokenizer_class,
+                                                                                                "TokenizersBackend"}
+    assert type(model).__name__ == model_class and type(tokenizer).__name__ in accepted
     # the tokenizer the build trained (a folder without tokenizer files loads too: an empty one, of length 1)
     config = model.config.decoder if name == "tiny-vit-gpt2" else model.config      # a captioner: its decoder's
     assert len(tokenizer) == config.vocab_size > 100
     if name == "tiny-vit-gpt2":     # the image processor saved beside it, and the ids generate and training need
-        assert type(AutoImageProcessor.from_pretrained(folder, backend="pil")).__name__ == "ViTImageProcessorPil"
+        pil = "ViTImageProcessorPil" if hasattr(transformers, "ViTImageProcessorPil") else "ViTImageProcessor"  # 5.1
+        assert type(AutoImageProcessor.from_pretrained(folder, backend="pil")).__name__ == pil
         assert model.config.decoder_start_token_id == tokenizer.bos_token_id and model.config.pad_token_id == tokenizer.pad_token_id
     if name == "tiny-llama":        # a base model with a chat template: tiny-gpt2's ids, and the two chat tokens
         gpt2_tokenizer = AutoTokenizer.from_pretrained(builds[0] / "tiny-gpt2")
